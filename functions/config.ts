@@ -1,0 +1,24 @@
+/** Configuration: one schema over process.env, read once; a missing variable fails with its name. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const EnvSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  /** Set locally to the embedded store; unset in Lambda. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  AWS_REGION: z.string().default('cn-northwest-1'),
+  TEMPLATES_DIR: z.string().default('templates'),
+  /** A fixed instant for demos and tests; never set in the cloud. */
+  CLOCK_FIXED: z.iso.datetime().optional(),
+});
+
+export type Config = z.infer<typeof EnvSchema> & { templatesDir: string };
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`configuration: ${names}`);
+  }
+  return { ...parsed.data, templatesDir: resolve(parsed.data.TEMPLATES_DIR) };
+}

@@ -1,0 +1,165 @@
+/**
+ * Loads `templates/` once per process and checks every file and every cross-reference, so a
+ * typo in a bureau's edit is a start-up error that names the file and the field.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { z } from 'zod';
+import {
+  FormTemplateSchema,
+  ObligationsFileSchema,
+  OrganisationSchema,
+  type FormTemplate,
+  type ObligationsFile,
+  type Organisation,
+} from './templates.js';
+
+export interface Catalog {
+  /** Form templates in file-name order. */
+  forms: FormTemplate[];
+  form(id: string): FormTemplate | undefined;
+  obligations: ObligationsFile;
+  exampleOrganisation: Organisation;
+}
+
+export class TemplateError extends Error {
+  override name = 'TemplateError';
+}
+
+function readJson(dir: string, file: string): unknown {
+  const path = join(dir, file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new TemplateError(`${file}: 文件不存在或无法读取`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new TemplateError(`${file}: 不是合法的 JSON（${(e as Error).message}）`);
+  }
+}
+
+function parseWith<T extends z.ZodType>(schema: T, value: unknown, file: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `${file}: ${i.path.join('.') || '(根)'}: ${i.message}`);
+  throw new TemplateError(lines.join('\n'));
+}
+
+function fail(file: string, path: string, message: string): never {
+  throw new TemplateError(`${file}: ${path}: ${message}`);
+}
+
+function checkForm(form: FormTemplate, file: string): void {
+  const byKey = new Map(form.fields.map((f) => [f.key, f]));
+  if (byKey.size !== form.fields.length) {
+    const dup = form.fields.find((f, i) => form.fields.findIndex((g) => g.key === f.key) !== i);
+    fail(file, 'fields', `字段键重复：${dup?.key}`);
+  }
+  if (`${form.id}.json` !== file.split('/').pop()) fail(file, 'id', `须与文件名一致（${form.id}）`);
+  const dateField = byKey.get(form.dateField);
+  if (!dateField || dateField.type !== 'date' || !dateField.required)
+    fail(file, 'dateField', `「${form.dateField}」须是本表的必填日期字段`);
+  form.rules.forEach((rule, i) => {
+    const names = rule.kind === 'requiredIf' ? [rule.field, rule.when] : [rule.field, rule.other];
+    for (const name of names) if (!byKey.has(name)) fail(file, `rules.${i}`, `引用了不存在的字段「${name}」`);
+    if (rule.kind !== 'requiredIf') {
+      const types = names.map((n) => byKey.get(n)?.type);
+      const numeric = types.every((t) => t === 'number' || t === 'integer');
+      const dates = types.every((t) => t === 'date');
+      if (!numeric && !dates) fail(file, `rules.${i}`, '比较规则只能用于两个数字字段或两个日期字段');
+    }
+  });
+}
+
+function checkObligations(obl: ObligationsFile, forms: Map<string, FormTemplate>, org: Organisation): void {
+  const file = 'obligations.json';
+  const ids = new Set<string>();
+  obl.obligations.forEach((o, i) => {
+    const at = `obligations.${i}`;
+    if (ids.has(o.id)) fail(file, `${at}.id`, `编号重复：${o.id}`);
+    ids.add(o.id);
+    const form = forms.get(o.form);
+    if (!form) fail(file, `${at}.form`, `表单「${o.form}」不存在`);
+    for (const [name, wanted] of Object.entries(o.where)) {
+      const field = form.fields.find((f) => f.key === name);
+      if (!field) fail(file, `${at}.where.${name}`, `表单「${o.form}」没有这个字段`);
+      const values = Array.isArray(wanted) ? wanted : [wanted];
+      if (field.options) {
+        for (const v of values)
+          if (typeof v !== 'string' || !field.options.includes(v))
+            fail(file, `${at}.where.${name}`, `「${String(v)}」不是该字段的选项`);
+      } else if (field.type !== 'boolean' || typeof wanted !== 'boolean') {
+        fail(file, `${at}.where.${name}`, '只能按选择类或是否类字段筛选');
+      }
+    }
+    if (o.scope === 'member') {
+      const f = form.fields.find((x) => x.key === o.personField);
+      if (!f || f.type !== 'person') fail(file, `${at}.personField`, '按成员考核的义务须指定表单中的人员字段');
+    }
+    if (o.scope === 'division') {
+      const f = form.fields.find((x) => x.key === o.divisionField);
+      if (!f || f.type !== 'division') fail(file, `${at}.divisionField`, '按科室考核的义务须指定表单中的科室字段');
+      if (!o.divisions?.length) fail(file, `${at}.divisions`, '按科室考核的义务须列出承担的科室');
+      for (const d of o.divisions)
+        if (!org.divisions.some((x) => x.id === d)) fail(file, `${at}.divisions`, `示例组织中没有科室「${d}」`);
+    }
+    if (o.cadence === 'event' && o.minimum !== 0) fail(file, `${at}.minimum`, '按事件发生记录的义务不设最低次数（0）');
+    if (o.cadence !== 'event' && o.minimum < 1) fail(file, `${at}.minimum`, '按周期考核的义务至少需要 1 次');
+  });
+}
+
+/** Checks an organisation's internal references (used for the example file and for uploads). */
+export function checkOrganisation(org: Organisation, file: string): void {
+  const divisions = new Set(org.divisions.map((d) => d.id));
+  if (divisions.size !== org.divisions.length) fail(file, 'divisions', '科室编号重复');
+  const people = new Set<string>();
+  org.people.forEach((p, i) => {
+    if (people.has(p.id)) fail(file, `people.${i}.id`, `人员编号重复：${p.id}`);
+    people.add(p.id);
+    if (p.division && !divisions.has(p.division)) fail(file, `people.${i}.division`, `科室「${p.division}」不存在`);
+    p.roles.forEach((r, j) => {
+      if (r.to && r.to < r.from) fail(file, `people.${i}.roles.${j}.to`, '任职结束日期早于开始日期');
+    });
+  });
+}
+
+/** Reads and checks every template file under `dir`. Throws TemplateError naming the file and field. */
+export function readCatalog(dir: string): Catalog {
+  const formsDir = join(dir, 'forms');
+  let names: string[];
+  try {
+    names = readdirSync(formsDir)
+      .filter((n) => n.endsWith('.json'))
+      .sort();
+  } catch {
+    throw new TemplateError(`${relative(process.cwd(), formsDir) || formsDir}: 找不到表单模板目录`);
+  }
+  const forms = names.map((n) => {
+    const file = `forms/${n}`;
+    const form = parseWith(FormTemplateSchema, readJson(dir, file), file);
+    checkForm(form, file);
+    return form;
+  });
+  const byId = new Map(forms.map((f) => [f.id, f]));
+  const orgFile = 'organisation.example.json';
+  const exampleOrganisation = parseWith(OrganisationSchema, readJson(dir, orgFile), orgFile);
+  checkOrganisation(exampleOrganisation, orgFile);
+  const obligations = parseWith(ObligationsFileSchema, readJson(dir, 'obligations.json'), 'obligations.json');
+  checkObligations(obligations, byId, exampleOrganisation);
+  return { forms, form: (id) => byId.get(id), obligations, exampleOrganisation };
+}
+
+const cache = new Map<string, Catalog>();
+
+/** The catalog for `dir`, read once per process (a Lambda container reads it at cold start). */
+export function loadCatalog(dir: string): Catalog {
+  let catalog = cache.get(dir);
+  if (!catalog) {
+    catalog = readCatalog(dir);
+    cache.set(dir, catalog);
+  }
+  return catalog;
+}

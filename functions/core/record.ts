@@ -1,0 +1,92 @@
+/** A record (记录): one filled-in form, as the API returns it and as each version keeps it. */
+
+export type RecordStatus = 'active' | 'withdrawn';
+export type ChangeKind = 'create' | 'update' | 'withdraw';
+
+export interface RecordState {
+  id: string;
+  unit: string;
+  templateId: string;
+  version: number;
+  status: RecordStatus;
+  /** The activity date (the template's dateField), `YYYY-MM-DD` in China Standard Time. */
+  date: string;
+  /** The record's own period under its template, e.g. `2026-H2` for a half-year report. */
+  period: string;
+  /** Who submitted it; their own records are theirs to edit. */
+  owner: string;
+  /** The submitter's division when it was submitted, if they belong to one. */
+  division?: string;
+  data: Record<string, unknown>;
+  createdAt: string;
+  createdBy: string;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** One immutable version: the whole state after a change, and what the change was. */
+export interface VersionEntry extends RecordState {
+  change: ChangeKind;
+}
+
+export interface HistoryEntry {
+  version: number;
+  change: ChangeKind;
+  at: string;
+  by: string;
+  /** Fields whose values changed, with the value before and after (undefined when absent). */
+  changes: { field: string; before?: unknown; after?: unknown }[];
+  status: RecordStatus;
+}
+
+/** Turns a record's versions (oldest first) into who changed what, field by field. */
+export function toHistory(versions: VersionEntry[]): HistoryEntry[] {
+  return versions.map((v, i) => {
+    const before = i > 0 ? versions[i - 1]!.data : {};
+    const keys = [...new Set([...Object.keys(before), ...Object.keys(v.data)])];
+    const changes = keys
+      .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(v.data[k]))
+      .map((field) => ({ field, before: before[field], after: v.data[field] }));
+    return { version: v.version, change: v.change, at: v.updatedAt, by: v.updatedBy, changes, status: v.status };
+  });
+}
+
+export type ListScope = { kind: 'unit' } | { kind: 'owner'; owner: string } | { kind: 'division'; division: string };
+
+export interface ListQuery {
+  unit: string;
+  scope: ListScope;
+  templateId?: string;
+  /** Inclusive calendar-date range of the activity date. */
+  start?: string;
+  end?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export interface RecordPage {
+  items: RecordState[];
+  nextCursor?: string;
+}
+
+export type CreateOutcome = { outcome: 'created' | 'replayed' | 'mismatch'; record: RecordState };
+
+export interface RecordStore {
+  /** Writes version 1. Meeting an existing version 1 with the same request hash is a replay. */
+  create(state: RecordState, requestHash: string): Promise<CreateOutcome>;
+  /** The newest state, or undefined; repairs a head left behind by an interrupted write. */
+  get(id: string): Promise<RecordState | undefined>;
+  /** Writes `next` as version `next.version`; returns false if another writer claimed it first. */
+  append(next: RecordState, change: ChangeKind): Promise<boolean>;
+  /** Every version, oldest first. */
+  versions(id: string): Promise<VersionEntry[]>;
+  list(query: ListQuery): Promise<RecordPage>;
+  /** Active records of one form in a date range, oldest first, page by page (compilation, compliance). */
+  iterateByForm(unit: string, templateId: string, start: string, end: string): AsyncGenerator<RecordState>;
+}
+
+/** A list cursor that this API did not hand out. */
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError';
+}
+

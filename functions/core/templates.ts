@@ -1,0 +1,153 @@
+/**
+ * The plan as data: form templates, obligations and the organisation, each checked against a
+ * meta-schema when loaded so that a broken file stops start-up with its file and field named.
+ */
+import { z } from 'zod';
+
+export const FIELD_TYPES = [
+  'text',
+  'longtext',
+  'date',
+  'number',
+  'integer',
+  'select',
+  'multiselect',
+  'person',
+  'people',
+  'division',
+  'boolean',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const ROLES = ['secretary', 'leader', 'division-head', 'office'] as const;
+export type Role = (typeof ROLES)[number];
+
+const key = z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, '字段键须为英文小驼峰（字母开头，最多40个字符）');
+const label = z.string().min(1).max(40);
+
+export const FieldSchema = z
+  .strictObject({
+    key,
+    label,
+    type: z.enum(FIELD_TYPES),
+    required: z.boolean().default(false),
+    help: z.string().max(200).optional(),
+    options: z.array(z.string().min(1).max(40)).min(1).optional(),
+    /** Characters for text, items for multiselect and people. */
+    minLength: z.int().min(0).optional(),
+    maxLength: z.int().min(1).max(20000).optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    /** For person and people: only people holding one of these roles on the record's date. */
+    roles: z.array(z.enum(ROLES)).min(1).optional(),
+    /** How the field becomes a ledger column. */
+    ledger: z
+      .strictObject({
+        width: z.number().min(4).max(80).optional(),
+        hidden: z.boolean().optional(),
+      })
+      .optional(),
+  })
+  .superRefine((f, ctx) => {
+    const choice = f.type === 'select' || f.type === 'multiselect';
+    if (choice && !f.options) ctx.addIssue({ code: 'custom', path: ['options'], message: '选择类字段须列出选项' });
+    if (!choice && f.options) ctx.addIssue({ code: 'custom', path: ['options'], message: '只有选择类字段可以有选项' });
+    if (f.roles && f.type !== 'person' && f.type !== 'people')
+      ctx.addIssue({ code: 'custom', path: ['roles'], message: '只有人员字段可以限定角色' });
+    if (f.min !== undefined && f.max !== undefined && f.min > f.max)
+      ctx.addIssue({ code: 'custom', path: ['min'], message: 'min 不能大于 max' });
+    if (f.minLength !== undefined && f.maxLength !== undefined && f.minLength > f.maxLength)
+      ctx.addIssue({ code: 'custom', path: ['minLength'], message: 'minLength 不能大于 maxLength' });
+    if (f.options && new Set(f.options).size !== f.options.length)
+      ctx.addIssue({ code: 'custom', path: ['options'], message: '选项不能重复' });
+  });
+export type Field = z.infer<typeof FieldSchema>;
+
+/** Cross-field rules: one field compared with another, or required when another has a value. */
+export const RuleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('lte'), field: key, other: key, message: z.string().min(1) }),
+  z.strictObject({ kind: z.literal('gte'), field: key, other: key, message: z.string().min(1) }),
+  z.strictObject({
+    kind: z.literal('requiredIf'),
+    field: key,
+    when: key,
+    equals: z.union([z.string(), z.boolean()]),
+    message: z.string().min(1),
+  }),
+]);
+export type Rule = z.infer<typeof RuleSchema>;
+
+export const PERIOD_KINDS = ['year', 'half', 'quarter', 'month'] as const;
+
+export const FormTemplateSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/),
+  title: z.string().min(1).max(40),
+  /** Title of the ledger sheet, e.g. 党组会议专题研究意识形态工作台账. */
+  ledgerTitle: z.string().min(1).max(60),
+  description: z.string().max(500).optional(),
+  /** A notice shown above the form. */
+  notice: z.string().max(300).optional(),
+  /** The required date field that places a record in time; cadences count by it. */
+  dateField: key,
+  /** The natural period of one record, shown as its 期间 (e.g. a half-year report). */
+  period: z.enum(PERIOD_KINDS),
+  fields: z.array(FieldSchema).min(1).max(60),
+  rules: z.array(RuleSchema).default([]),
+});
+export type FormTemplate = z.infer<typeof FormTemplateSchema>;
+
+export const CADENCES = ['year', 'half', 'quarter', 'month', 'event'] as const;
+export type Cadence = (typeof CADENCES)[number];
+
+export const ObligationSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9-]{1,10}$/),
+  title: z.string().min(1).max(60),
+  /** Where the plan asks for it, e.g. 四(三). */
+  plan: z.string().max(20),
+  form: z.string(),
+  /** Field values a record must have to count; an array means any of them. */
+  where: z.record(z.string(), z.union([z.string(), z.boolean(), z.array(z.string()).min(1)])).default({}),
+  cadence: z.enum(CADENCES),
+  /** Records needed per cadence period (per member or division where scoped); 0 for event-driven. */
+  minimum: z.int().min(0).max(1000),
+  scope: z.enum(['unit', 'member', 'division']).default('unit'),
+  /** For scope member: the person field that names the member. */
+  personField: key.optional(),
+  /** For scope division: the division field, and which divisions owe it. */
+  divisionField: key.optional(),
+  divisions: z.array(z.string()).optional(),
+  /** Says the count is the bureau's own setting, not the plan's (the plan gives no number). */
+  setting: z.boolean().default(false),
+  note: z.string().max(300).optional(),
+});
+export type Obligation = z.infer<typeof ObligationSchema>;
+
+export const ObligationsFileSchema = z.strictObject({
+  note: z.string().optional(),
+  /** Days after a period ends during which a record still counts as on time. */
+  graceDays: z.int().min(0).max(90),
+  obligations: z.array(ObligationSchema).min(1),
+});
+export type ObligationsFile = z.infer<typeof ObligationsFileSchema>;
+
+const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/);
+
+export const OrganisationSchema = z.strictObject({
+  note: z.string().optional(),
+  unit: z.strictObject({ id, name: z.string().min(1).max(60), shortName: z.string().min(1).max(30) }),
+  divisions: z.array(z.strictObject({ id, name: z.string().min(1).max(30) })).min(1),
+  people: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string().min(1).max(20),
+        title: z.string().max(30).default(''),
+        division: id.optional(),
+        roles: z.array(z.strictObject({ role: z.enum(ROLES), from: calendarDate, to: calendarDate.optional() })),
+      }),
+    )
+    .min(1),
+});
+export type Organisation = z.infer<typeof OrganisationSchema>;
+export type Person = Organisation['people'][number];

@@ -1,0 +1,45 @@
+/** Builds an entry's middy chain: headers, errors, caller, body, then one call into core. */
+import middy from '@middy/core';
+import type { Caller, Deps } from '../core/submissions.js';
+import { getDeps } from '../deps.js';
+import {
+  authenticate,
+  header,
+  jsonBody,
+  problemErrors,
+  securityHeaders,
+  type AppContext,
+  type Event,
+  type Result,
+} from './middleware.js';
+
+export interface HttpRequest {
+  caller: Caller;
+  body: unknown;
+  params: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
+  header(name: string): string | undefined;
+}
+
+export type Route = (req: HttpRequest, deps: Deps) => Promise<Result>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
+  return { statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+export function httpHandler(route: Route, options: { body?: boolean } = {}) {
+  const chain = middy<Event, Result, Error, AppContext>().use(securityHeaders()).use(problemErrors()).use(authenticate());
+  if (options.body) chain.use(jsonBody());
+  return chain.handler((event, context) =>
+    route(
+      {
+        caller: context.caller!,
+        body: context.body,
+        params: event.pathParameters ?? {},
+        query: event.queryStringParameters ?? {},
+        header: (name) => header(event, name),
+      },
+      getDeps(),
+    ),
+  );
+}

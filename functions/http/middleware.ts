@@ -1,0 +1,125 @@
+/**
+ * The HTTP middlewares every entry shares: security headers, the one place errors become
+ * problem+json, the caller from the JWT claims, and the JSON body.
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { AppError, throttled, tooLarge, unauthenticated, validationError } from '../core/errors.js';
+import type { Caller } from '../core/submissions.js';
+import { ROLES, type Role } from '../core/templates.js';
+import { isStoreUnavailable } from '../store/client.js';
+
+export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type Result = APIGatewayProxyStructuredResultV2;
+/** The Lambda context, carrying what the middlewares found for the handler. */
+export type AppContext = Context & { caller?: Caller; body?: unknown };
+type Middleware = middy.MiddlewareObj<Event, Result, Error, AppContext>;
+
+/** Request bodies are form records; a quarter of a megabyte is far beyond any real one. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cache-Control': 'no-store',
+};
+
+export function securityHeaders(): Middleware {
+  const add = (request: middy.Request<Event, Result, Error, AppContext>) => {
+    if (request.response) request.response.headers = { ...SECURITY_HEADERS, ...request.response.headers };
+  };
+  return { after: add, onError: add };
+}
+
+function problem(err: AppError, requestId: string): Result {
+  return {
+    statusCode: err.status,
+    headers: { 'Content-Type': 'application/problem+json; charset=utf-8', ...err.headers },
+    body: JSON.stringify({
+      type: 'about:blank',
+      title: err.title,
+      status: err.status,
+      detail: err.detail,
+      ...(err.errors ? { errors: err.errors } : {}),
+      ...err.extra,
+      requestId,
+    }),
+  };
+}
+
+/** Maps every error to problem+json; an unknown one is a 500 with one log line, never a stack in the body. */
+export function problemErrors(): Middleware {
+  return {
+    onError: (request) => {
+      const err = request.error;
+      const requestId = request.context.awsRequestId ?? request.event.requestContext?.requestId ?? '';
+      if (err instanceof AppError) {
+        request.response = problem(err, requestId);
+      } else if (isStoreUnavailable(err)) {
+        console.warn(JSON.stringify({ level: 'warn', requestId, msg: 'store unavailable', error: err?.name }));
+        request.response = problem(throttled(), requestId);
+      } else {
+        console.error(JSON.stringify({ level: 'error', requestId, msg: 'unhandled', error: err?.name, message: err?.message }));
+        request.response = problem(new AppError(500, 'Internal Server Error', '服务器内部错误，请稍后重试'), requestId);
+      }
+    },
+  };
+}
+
+/** API Gateway flattens array claims to "[a b]"; a local or test token may carry a real array. */
+function claimList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string') return [];
+  return value
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+/** The caller from the claims the HTTP API's JWT authorizer verified. */
+export function callerFromClaims(claims: Record<string, unknown> | undefined): Caller {
+  const sub = claims?.sub;
+  const unit = claims?.unit ?? claims?.['custom:unit'];
+  if (typeof sub !== 'string' || sub === '' || typeof unit !== 'string' || unit === '') throw unauthenticated();
+  const roles = [...claimList(claims?.roles), ...claimList(claims?.['cognito:groups'])].filter((r): r is Role =>
+    (ROLES as readonly string[]).includes(r),
+  );
+  return { id: sub, unit, roles: [...new Set(roles)] };
+}
+
+export function authenticate(): Middleware {
+  return {
+    before: (request) => {
+      request.context.caller = callerFromClaims(request.event.requestContext?.authorizer?.jwt?.claims);
+    },
+  };
+}
+
+export function header(event: Event, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === wanted) return v;
+  return undefined;
+}
+
+/** Parses a JSON body: wrong type, malformed JSON → 400; over the limit → 413. */
+export function jsonBody(): Middleware {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const type = header(event, 'content-type') ?? '';
+      if (!/^application\/json\s*(;.*)?$/i.test(type))
+        throw validationError('请求内容须为 JSON（Content-Type: application/json）', [
+          { path: 'Content-Type', message: '应为 application/json' },
+        ]);
+      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+      if (raw.length > MAX_BODY_BYTES) throw tooLarge(`请求内容过大（${raw.length} 字节），上限为 ${MAX_BODY_BYTES} 字节`);
+      try {
+        request.context.body = JSON.parse(raw.toString('utf8'));
+      } catch {
+        throw validationError('请求内容不是合法的 JSON', [{ path: '', message: 'JSON 格式错误' }]);
+      }
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Every HTTP route and the entry file that serves it: read by the local runner and the CDK stack. */
+export interface RouteDef {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway route syntax: `{name}` is a path parameter. */
+  path: string;
+  /** The file `functions/<entry>.ts` that exports `handler`. */
+  entry: string;
+}
+
+export const ROUTES: readonly RouteDef[] = [
+  { method: 'GET', path: '/api/templates', entry: 'list-templates' },
+  { method: 'GET', path: '/api/templates/{id}', entry: 'get-template' },
+  { method: 'GET', path: '/api/me', entry: 'get-me' },
+  { method: 'GET', path: '/api/organisation', entry: 'get-organisation' },
+  { method: 'POST', path: '/api/submissions', entry: 'create-submission' },
+  { method: 'GET', path: '/api/submissions', entry: 'list-submissions' },
+  { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission' },
+  { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
+  { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
+  { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history' },
+];
