@@ -1,0 +1,68 @@
+/**
+ * `npm start`: the whole product on one machine. The embedded store keeps its data under
+ * `.data/`, the same handlers as in Lambda serve http://localhost:3000, Ctrl-C stops it all.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readCatalog, TemplateError } from '../../functions/core/catalog.js';
+import { rolesOn } from '../../functions/core/organisation.js';
+import { shanghaiDate } from '../../functions/core/periods.js';
+import { createApiServer } from './adapter.js';
+import { startEmbeddedStore } from './embedded-store.js';
+import { loadLocalKeys } from './jwt.js';
+import { prepareTable } from './setup.js';
+
+// Node 20 is what this project supports until the pinned SDK moves on; the notice is in the README.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+const templatesDir = resolve(process.env.TEMPLATES_DIR ?? 'templates');
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? '127.0.0.1';
+
+let catalog;
+try {
+  catalog = readCatalog(templatesDir);
+} catch (err) {
+  if (!(err instanceof TemplateError)) throw err;
+  console.error(`模板有误，无法启动 (templates/ is invalid):\n${err.message}`);
+  process.exit(1);
+}
+
+mkdirSync(dataDir, { recursive: true });
+const store = await startEmbeddedStore({ path: join(dataDir, 'db') });
+process.env.TABLE_NAME ??= 'taizhang-local';
+process.env.DYNAMODB_ENDPOINT = store.endpoint;
+process.env.AWS_REGION ??= 'local';
+process.env.TEMPLATES_DIR = templatesDir;
+const org = catalog.exampleOrganisation;
+const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, [org]);
+const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
+const server = await createApiServer({ keys });
+await new Promise<void>((ok, fail) => {
+  server.once('error', fail);
+  server.listen(port, host, ok);
+});
+
+const today = shanghaiDate(new Date());
+console.log(`台账 Taizhang is running: http://localhost:${port}`);
+console.log(`data: ${dataDir}${loaded.length ? ` (example organisation loaded: ${loaded.join(', ')})` : ''}`);
+console.log('demo users (example data), sign in with a bearer token:');
+for (const p of org.people) {
+  const roles = rolesOn(p, today);
+  if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);
+}
+console.log(`token: npm run -s token -- --role leader   (or: npm run -s token -- li-na)`);
+console.log(`try:   curl -H "Authorization: Bearer $(npm run -s token -- --role leader)" http://localhost:${port}/api/me`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  console.log('stopping…');
+  server.closeAllConnections();
+  await new Promise<void>((ok) => server.close(() => ok()));
+  await store.close();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

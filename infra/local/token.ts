@@ -1,0 +1,32 @@
+/**
+ * Prints a bearer token for a demo user: `npm run -s token -- --role leader` or
+ * `npm run -s token -- <user-id>`. Only the token goes to stdout, so it can be captured.
+ */
+import { join, resolve } from 'node:path';
+import { readCatalog } from '../../functions/core/catalog.js';
+import { findPerson } from '../../functions/core/organisation.js';
+import { ROLES, type Role } from '../../functions/core/templates.js';
+import { loadLocalKeys } from './jwt.js';
+import { claimsFor, personWithRole } from './users.js';
+
+const args = process.argv.slice(2);
+const org = readCatalog(resolve(process.env.TEMPLATES_DIR ?? 'templates')).exampleOrganisation;
+const roleAt = args.indexOf('--role');
+let person;
+if (roleAt >= 0) {
+  const role = args[roleAt + 1] as Role;
+  if (!ROLES.includes(role)) {
+    console.error(`unknown role "${role ?? ''}"; one of: ${ROLES.join(', ')}`);
+    process.exit(2);
+  }
+  person = personWithRole(org, role);
+} else if (args[0]) {
+  person = findPerson(org, args[0]);
+}
+if (!person) {
+  console.error(`usage: npm run -s token -- --role <${ROLES.join('|')}>  or  npm run -s token -- <user-id>`);
+  console.error(`users: ${org.people.map((p) => p.id).join(', ')}`);
+  process.exit(2);
+}
+const keys = await loadLocalKeys(join(resolve(process.env.DATA_DIR ?? '.data'), 'local-jwt-key.json'));
+process.stdout.write(`${await keys.sign(claimsFor(org, person))}\n`);

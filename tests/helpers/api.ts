@@ -1,0 +1,98 @@
+/**
+ * A test's own API: a fresh table on the shared embedded store, the organisations loaded, and
+ * the same HTTP adapter that `npm start` uses on a free loopback port. One per test file, since
+ * the handlers read their configuration once per process.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { inject } from 'vitest';
+import { readCatalog } from '../../functions/core/catalog.js';
+import { findPerson } from '../../functions/core/organisation.js';
+import type { Organisation } from '../../functions/core/templates.js';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { createApiServer } from '../../infra/local/adapter.js';
+import { newLocalKeys } from '../../infra/local/jwt.js';
+import { prepareTable } from '../../infra/local/setup.js';
+import { claimsFor } from '../../infra/local/users.js';
+import { OTHER_UNIT } from './fixtures.js';
+
+export const TEMPLATES_DIR = resolve('templates');
+export const exampleOrg = (): Organisation => readCatalog(TEMPLATES_DIR).exampleOrganisation;
+/** The instant every test's clock shows: 2026-11-28 12:00 in Shanghai. */
+export const FIXED_NOW = '2026-11-28T04:00:00.000Z';
+
+export interface TestApi {
+  url: string;
+  tableName: string;
+  endpoint: string;
+  token(userId: string, overrides?: Record<string, unknown>): Promise<string>;
+  call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** Every item in the table, for checking that nothing was written. */
+  snapshot(): Promise<unknown[]>;
+  close(): Promise<void>;
+}
+
+export async function startTestApi(options: { now?: string } = {}): Promise<TestApi> {
+  const endpoint = inject('dynamoEndpoint');
+  const tableName = `test-${randomUUID()}`;
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'local',
+    TEMPLATES_DIR,
+    CLOCK_FIXED: options.now ?? FIXED_NOW,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
+  const orgs = [exampleOrg(), OTHER_UNIT];
+  await prepareTable(endpoint, tableName, orgs);
+  const keys = await newLocalKeys();
+  const server = await createApiServer({ keys, log: () => {} });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const doc = createDocumentClient({ region: 'local', endpoint });
+  const today = (options.now ?? FIXED_NOW).slice(0, 10);
+
+  async function token(userId: string, overrides: Record<string, unknown> = {}) {
+    for (const org of orgs) {
+      const person = findPerson(org, userId);
+      if (person) return keys.sign({ ...claimsFor(org, person, today), ...overrides });
+    }
+    return keys.sign({ sub: userId, unit: orgs[0]!.unit.id, roles: [], ...overrides });
+  }
+
+  return {
+    url,
+    tableName,
+    endpoint,
+    token,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
+      let body: string | undefined = opts.raw;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(url + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // not JSON: keep the text
+      }
+      return { status: res.status, body: parsed, headers: res.headers };
+    },
+    async snapshot() {
+      const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+      const out = await doc.send(new ScanCommand({ TableName: tableName }));
+      return (out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      doc.destroy();
+    },
+  };
+}
