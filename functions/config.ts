@@ -15,7 +15,9 @@ const EnvSchema = z.object({
 export type Config = z.infer<typeof EnvSchema> & { templatesDir: string };
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty variable means unset, as in a shell's `FOO= cmd`.
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success) {
     const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`configuration: ${names}`);

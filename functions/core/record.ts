@@ -82,7 +82,7 @@ export interface RecordStore {
   versions(id: string): Promise<VersionEntry[]>;
   list(query: ListQuery): Promise<RecordPage>;
   /** Active records of one form in a date range, oldest first, page by page (compilation, compliance). */
-  iterateByForm(unit: string, templateId: string, start: string, end: string): AsyncGenerator<RecordState>;
+  iterateByForm(unit: string, templateId: string, start: string, end: string, pageSize?: number): AsyncGenerator<RecordState>;
 }
 
 /** A list cursor that this API did not hand out. */

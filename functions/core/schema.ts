@@ -8,6 +8,13 @@ import { findPerson, holdsRole } from './organisation.js';
 import { addDays, parseCalendarDate } from './periods.js';
 import type { Field, FormTemplate, Organisation } from './templates.js';
 
+// Every message a user can see is Chinese: zod's own zh-CN locale for envelopes and query
+// strings, and a plainer word for the commonest case, a missing value.
+z.config(z.locales.zhCN());
+z.config({
+  customError: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? '此项为必填项' : undefined),
+});
+
 export interface SchemaContext {
   org: Organisation;
   /** Today in Asia/Shanghai, `YYYY-MM-DD`: the activity date may not lie after it. */
@@ -27,8 +34,8 @@ export interface FieldError {
 const TEXT_DEFAULT_MAX = 200;
 const LONGTEXT_DEFAULT_MAX = 5000;
 // C0 controls other than tab and newlines, DEL, and lone UTF-16 surrogates never belong in a record.
-const BAD_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-const NEWLINE = /[\r\n]/;
+const BAD_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const NEWLINE = /[\r\n\u0085\u2028\u2029]/;
 
 const typeName: Record<string, string> = {
   string: '文本',

@@ -3,6 +3,7 @@
  * meta-schema when loaded so that a broken file stops start-up with its file and field named.
  */
 import { z } from 'zod';
+import { parseCalendarDate } from './periods.js';
 
 export const FIELD_TYPES = [
   'text',
@@ -130,7 +131,10 @@ export const ObligationsFileSchema = z.strictObject({
 });
 export type ObligationsFile = z.infer<typeof ObligationsFileSchema>;
 
-const calendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD 格式的日期')
+  .refine((s) => parseCalendarDate(s) !== undefined, '不是有效的日期');
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/);
 
 export const OrganisationSchema = z.strictObject({

@@ -211,7 +211,7 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
       return { items, nextCursor: exclusiveStart![def.sortKey] as string };
     },
 
-    async *iterateByForm(unit, templateId, start, end) {
+    async *iterateByForm(unit, templateId, start, end, pageSize = 200) {
       let exclusiveStart: Record<string, unknown> | undefined;
       const def = indexOf('byForm');
       do {
@@ -221,6 +221,8 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
             IndexName: def.name,
             KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
             ExpressionAttributeValues: { ':pk': keys.byForm(unit, templateId), ':from': `${start}#`, ':to': `${end}#~` },
+            // Bounded pages keep memory flat however many records a period holds.
+            Limit: pageSize,
             ExclusiveStartKey: exclusiveStart,
           }),
         );

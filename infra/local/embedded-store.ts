@@ -17,6 +17,11 @@ export async function startEmbeddedStore(options: { path?: string; port?: number
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // The SDK keeps its sockets alive; close them or close() waits for their idle timeout.
+        server.closeAllConnections();
+      }),
   };
 }

@@ -3,6 +3,7 @@
  * `.data/`, the same handlers as in Lambda serve http://localhost:3000, Ctrl-C stops it all.
  */
 import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { readCatalog, TemplateError } from '../../functions/core/catalog.js';
 import { rolesOn } from '../../functions/core/organisation.js';
@@ -44,7 +45,8 @@ await new Promise<void>((ok, fail) => {
 });
 
 const today = shanghaiDate(new Date());
-console.log(`台账 Taizhang is running: http://localhost:${port}`);
+const { port: actualPort } = server.address() as AddressInfo;
+console.log(`台账 Taizhang is running: http://localhost:${actualPort}`);
 console.log(`data: ${dataDir}${loaded.length ? ` (example organisation loaded: ${loaded.join(', ')})` : ''}`);
 console.log('demo users (example data), sign in with a bearer token:');
 for (const p of org.people) {
@@ -52,7 +54,7 @@ for (const p of org.people) {
   if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);
 }
 console.log(`token: npm run -s token -- --role leader   (or: npm run -s token -- li-na)`);
-console.log(`try:   curl -H "Authorization: Bearer $(npm run -s token -- --role leader)" http://localhost:${port}/api/me`);
+console.log(`try:   curl -H "Authorization: Bearer $(npm run -s token -- --role leader)" http://localhost:${actualPort}/api/me`);
 
 let stopping = false;
 async function stop() {
