@@ -8,6 +8,9 @@ const EnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('cn-northwest-1'),
   TEMPLATES_DIR: z.string().default('templates'),
+  /** Where reminders go: `log` (default) or `webhook` (DingTalk / WeCom group robot URL). */
+  NOTIFIER: z.enum(['log', 'webhook']).default('log'),
+  NOTIFY_WEBHOOK_URL: z.url().optional(),
   /** A fixed instant for demos and tests; never set in the cloud. */
   CLOCK_FIXED: z.iso.datetime().optional(),
 });

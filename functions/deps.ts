@@ -5,6 +5,8 @@ import { readConfig } from './config.js';
 import { createDocumentClient } from './store/client.js';
 import { dynamoOrganisationStore } from './store/organisation.js';
 import { dynamoRecordStore } from './store/records.js';
+import { dynamoScoreStore } from './store/scores.js';
+import { createNotifier } from './notifiers.js';
 
 let deps: Deps | undefined;
 
@@ -17,6 +19,8 @@ export function getDeps(): Deps {
   deps = {
     catalog: loadCatalog(config.templatesDir),
     records: dynamoRecordStore(doc, config.TABLE_NAME),
+    scores: dynamoScoreStore(doc, config.TABLE_NAME),
+    notifier: createNotifier(config),
     organisation: (unit) => organisations.get(unit),
     now: () => (fixed ? new Date(fixed) : new Date()),
   };

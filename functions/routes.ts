@@ -18,4 +18,10 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
   { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
   { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history' },
+  { method: 'GET', path: '/api/compliance', entry: 'get-compliance' },
+  { method: 'GET', path: '/api/me/obligations', entry: 'get-my-obligations' },
+  { method: 'GET', path: '/api/assessment', entry: 'get-assessment' },
+  { method: 'PUT', path: '/api/assessment/{period}/items/{itemId}', entry: 'set-assessment-score' },
+  { method: 'GET', path: '/api/reminders', entry: 'list-reminders' },
+  { method: 'POST', path: '/api/reminders/send', entry: 'send-reminders' },
 ];

@@ -6,9 +6,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import {
+  AssessmentSchemeSchema,
   FormTemplateSchema,
   ObligationsFileSchema,
   OrganisationSchema,
+  type AssessmentScheme,
   type FormTemplate,
   type ObligationsFile,
   type Organisation,
@@ -19,6 +21,7 @@ export interface Catalog {
   forms: FormTemplate[];
   form(id: string): FormTemplate | undefined;
   obligations: ObligationsFile;
+  assessment: AssessmentScheme;
   exampleOrganisation: Organisation;
 }
 
@@ -111,6 +114,24 @@ function checkObligations(obl: ObligationsFile, forms: Map<string, FormTemplate>
   });
 }
 
+function checkAssessment(scheme: AssessmentScheme, obl: ObligationsFile): void {
+  const file = 'assessment.json';
+  const ids = new Set<string>();
+  scheme.items.forEach((item, i) => {
+    const at = `items.${i}`;
+    if (ids.has(item.id)) fail(file, `${at}.id`, `编号重复：${item.id}`);
+    ids.add(item.id);
+    if (item.method === 'manual') {
+      if (item.obligation || item.deduction) fail(file, at, '人工评分的项目不关联义务、不设扣分');
+      return;
+    }
+    if (!obl.obligations.some((o) => o.id === item.obligation))
+      fail(file, `${at}.obligation`, `义务「${item.obligation ?? ''}」不存在`);
+    if (item.method === 'per-missing' && !item.deduction) fail(file, `${at}.deduction`, '按次扣分的项目须设每次扣分');
+    if ((item.cap ?? 0) > item.standard) fail(file, `${at}.cap`, '扣分上限不能超过标准分值');
+  });
+}
+
 /** Checks an organisation's internal references (used for the example file and for uploads). */
 export function checkOrganisation(org: Organisation, file: string): void {
   const divisions = new Set(org.divisions.map((d) => d.id));
@@ -149,7 +170,9 @@ export function readCatalog(dir: string): Catalog {
   checkOrganisation(exampleOrganisation, orgFile);
   const obligations = parseWith(ObligationsFileSchema, readJson(dir, 'obligations.json'), 'obligations.json');
   checkObligations(obligations, byId, exampleOrganisation);
-  return { forms, form: (id) => byId.get(id), obligations, exampleOrganisation };
+  const assessment = parseWith(AssessmentSchemeSchema, readJson(dir, 'assessment.json'), 'assessment.json');
+  checkAssessment(assessment, obligations);
+  return { forms, form: (id) => byId.get(id), obligations, assessment, exampleOrganisation };
 }
 
 const cache = new Map<string, Catalog>();

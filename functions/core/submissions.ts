@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { z } from 'zod';
+import type { ScoreStore } from './assessment.js';
 import type { Catalog } from './catalog.js';
+import type { Notifier } from './notify.js';
 import { conflict, forbidden, notFound, validationError } from './errors.js';
 import { findPerson } from './organisation.js';
 import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from './periods.js';
@@ -23,6 +25,8 @@ export interface Caller {
 export interface Deps {
   catalog: Catalog;
   records: RecordStore;
+  scores: ScoreStore;
+  notifier: Notifier;
   organisation(unit: string): Promise<Organisation | undefined>;
   now(): Date;
 }

@@ -155,3 +155,32 @@ export const OrganisationSchema = z.strictObject({
 });
 export type Organisation = z.infer<typeof OrganisationSchema>;
 export type Person = Organisation['people'][number];
+
+export const AssessmentItemSchema = z.strictObject({
+  id: z.string().regex(/^[A-Za-z0-9-]{1,10}$/),
+  /** 考核项目, e.g. 组织领导. */
+  category: z.string().min(1).max(30),
+  /** 考核内容及要求. */
+  content: z.string().min(1).max(300),
+  /** 标准分值. */
+  standard: z.number().positive().max(100),
+  /** 评分标准, as printed on the sheet. */
+  criteria: z.string().min(1).max(300),
+  /**
+   * per-missing: `deduction` for each missing instance of the obligation, at most `cap`
+   * (the standard score when absent); all-or-nothing: any missing instance loses the whole
+   * item; manual: the office scores it by hand.
+   */
+  method: z.enum(['per-missing', 'all-or-nothing', 'manual']),
+  obligation: z.string().optional(),
+  deduction: z.number().positive().optional(),
+  cap: z.number().positive().optional(),
+});
+export type AssessmentItem = z.infer<typeof AssessmentItemSchema>;
+
+export const AssessmentSchemeSchema = z.strictObject({
+  note: z.string().optional(),
+  title: z.string().min(1).max(60),
+  items: z.array(AssessmentItemSchema).min(1),
+});
+export type AssessmentScheme = z.infer<typeof AssessmentSchemeSchema>;

@@ -19,3 +19,9 @@ export const keys = {
 
 /** A list cursor is the last sort key seen; anything else is refused. */
 export const CURSOR_RE = /^\d{4}-\d{2}-\d{2}#[A-Za-z0-9]{10,40}$/;
+
+/** Assessment score entries: append-only, one item each, under the unit. */
+export const scoreKeys = {
+  prefix: (period: string) => `SCORE#${period}#`,
+  entry: (period: string, at: string, id: string) => `SCORE#${period}#${at}#${id}`,
+} as const;

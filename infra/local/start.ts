@@ -12,6 +12,9 @@ import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';
 import { loadLocalKeys } from './jwt.js';
 import { prepareTable } from './setup.js';
+import { loadDemoRecords } from './demo.js';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { dynamoRecordStore } from '../../functions/store/records.js';
 
 // Node 20 is what this project supports until the pinned SDK moves on; the notice is in the README.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -37,6 +40,12 @@ process.env.AWS_REGION ??= 'local';
 process.env.TEMPLATES_DIR = templatesDir;
 const org = catalog.exampleOrganisation;
 const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, [org]);
+let demo = 0;
+if (loaded.length) {
+  const doc = createDocumentClient({ region: 'local', endpoint: store.endpoint });
+  demo = await loadDemoRecords(catalog, org, dynamoRecordStore(doc, process.env.TABLE_NAME), new Date());
+  doc.destroy();
+}
 const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
 const server = await createApiServer({ keys });
 await new Promise<void>((ok, fail) => {
@@ -47,7 +56,7 @@ await new Promise<void>((ok, fail) => {
 const today = shanghaiDate(new Date());
 const { port: actualPort } = server.address() as AddressInfo;
 console.log(`台账 Taizhang is running: http://localhost:${actualPort}`);
-console.log(`data: ${dataDir}${loaded.length ? ` (example organisation loaded: ${loaded.join(', ')})` : ''}`);
+console.log(`data: ${dataDir}${loaded.length ? ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)` : ''}`);
 console.log('demo users (example data), sign in with a bearer token:');
 for (const p of org.people) {
   const roles = rolesOn(p, today);

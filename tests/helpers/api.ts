@@ -15,6 +15,8 @@ import { createApiServer } from '../../infra/local/adapter.js';
 import { newLocalKeys } from '../../infra/local/jwt.js';
 import { prepareTable } from '../../infra/local/setup.js';
 import { claimsFor } from '../../infra/local/users.js';
+import { loadDemoRecords } from '../../infra/local/demo.js';
+import { dynamoRecordStore } from '../../functions/store/records.js';
 import { OTHER_UNIT } from './fixtures.js';
 
 export const TEMPLATES_DIR = resolve('templates');
@@ -33,7 +35,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { now?: string } = {}): Promise<TestApi> {
+export async function startTestApi(options: { now?: string; demo?: boolean } = {}): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
   Object.assign(process.env, {
@@ -51,6 +53,8 @@ export async function startTestApi(options: { now?: string } = {}): Promise<Test
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const doc = createDocumentClient({ region: 'local', endpoint });
+  if (options.demo)
+    await loadDemoRecords(readCatalog(TEMPLATES_DIR), orgs[0]!, dynamoRecordStore(doc, tableName), new Date(options.now ?? FIXED_NOW));
   const today = (options.now ?? FIXED_NOW).slice(0, 10);
 
   async function token(userId: string, overrides: Record<string, unknown> = {}) {

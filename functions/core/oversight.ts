@@ -1,0 +1,175 @@
+/**
+ * What the office and each person see of the obligations: compliance for a period, what the
+ * caller owes now, the assessment sheet, manual scores and reminders.
+ */
+import { z } from 'zod';
+import { assess, type AssessmentSheet } from './assessment.js';
+import { complianceFor, rowsFor, type ComplianceReport, type ComplianceRow } from './compliance.js';
+import { forbidden, notFound, validationError } from './errors.js';
+import type { Reminder } from './notify.js';
+import { rolesOn } from './organisation.js';
+import { addDays, formatPeriod, parseCalendarDate, parsePeriod, shanghaiDate, type Period } from './periods.js';
+import { parseOrThrow } from './schema.js';
+import { resolveCaller, type Caller, type Deps } from './submissions.js';
+import type { Organisation } from './templates.js';
+
+const isOversight = (c: Caller) => c.roles.includes('office') || c.roles.includes('secretary');
+
+function periodParam(value: string | undefined, path = 'query.period'): Period {
+  const period = value === undefined ? undefined : parsePeriod(value);
+  if (!period)
+    throw validationError(value === undefined ? '缺少期间参数' : '期间格式有误', [
+      { path, message: '应为 2026、2026-H1、2026-Q3 或 2026-11 这样的期间' },
+    ]);
+  return period;
+}
+
+function onlyParams(query: Record<string, string | undefined>, allowed: string[]): void {
+  const extra = Object.keys(query).filter((k) => !allowed.includes(k));
+  if (extra.length) throw validationError('查询参数有误', extra.map((k) => ({ path: `query.${k}`, message: '未知参数' })));
+}
+
+/** A short list of who is missing what: members and divisions, with the count. */
+function missingList(rows: ComplianceRow[]) {
+  return rows
+    .filter((r) => r.missing > 0 && (r.status === 'missed' || r.status === 'in-progress') && r.subject.kind !== 'unit')
+    .map((r) => ({
+      obligationId: r.obligationId,
+      title: r.title,
+      period: r.period,
+      periodLabel: r.periodLabel,
+      subject: r.subject,
+      missing: r.missing,
+      status: r.status,
+    }));
+}
+
+export async function complianceView(
+  deps: Deps,
+  caller: Caller,
+  query: Record<string, string | undefined>,
+): Promise<ComplianceReport & { missing: ReturnType<typeof missingList> }> {
+  const { org } = await resolveCaller(deps, caller);
+  onlyParams(query, ['period']);
+  const period = periodParam(query.period);
+  const report = await complianceFor(deps, org, period);
+  // Everyone else sees their own rows: a leader their member rows, a division head their division's.
+  const rows = isOversight(caller) ? report.rows : rowsFor(report, org, caller.id);
+  return { ...report, rows, missing: missingList(rows) };
+}
+
+const dayNumber = (date: string) => {
+  const d = parseCalendarDate(date)!;
+  return Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
+};
+
+/** Rows whose period is running today (or is still within its grace days). */
+function currentRows(report: ComplianceReport, today: string): ComplianceRow[] {
+  return report.rows.filter(
+    (r) => r.status !== 'not-due' && r.cadence !== 'event' && today <= addDays(r.due, report.graceDays),
+  );
+}
+
+/** Who a row's reminder goes to: the member, the division's head, or the office for unit rows. */
+function recipients(org: Organisation, row: ComplianceRow, today: string) {
+  if (row.subject.kind === 'member') return org.people.filter((p) => p.id === row.subject.id);
+  if (row.subject.kind === 'division')
+    return org.people.filter((p) => p.division === row.subject.id && rolesOn(p, today).includes('division-head'));
+  return org.people.filter((p) => rolesOn(p, today).includes('office'));
+}
+
+async function yearReport(deps: Deps, org: Organisation, today: string) {
+  return complianceFor(deps, org, { kind: 'year', year: Number(today.slice(0, 4)), index: 1 });
+}
+
+export async function myObligations(deps: Deps, caller: Caller) {
+  const { org, person } = await resolveCaller(deps, caller);
+  const today = shanghaiDate(deps.now());
+  const report = await yearReport(deps, org, today);
+  const mine = currentRows(report, today).filter((r) =>
+    r.subject.kind === 'unit' ? isOversight(caller) : rowsFor({ ...report, rows: [r] }, org, person.id).length > 0,
+  );
+  return {
+    asOf: today,
+    items: mine
+      .sort((a, b) => a.due.localeCompare(b.due) || a.obligationId.localeCompare(b.obligationId))
+      .map((r) => ({ ...r, daysLeft: dayNumber(r.due) - dayNumber(today) })),
+  };
+}
+
+export async function reminderList(deps: Deps, caller: Caller): Promise<Reminder[]> {
+  const { org } = await resolveCaller(deps, caller);
+  if (!caller.roles.includes('office')) throw forbidden('只有办公室可以查看和发送提醒');
+  const today = shanghaiDate(deps.now());
+  const report = await yearReport(deps, org, today);
+  return currentRows(report, today)
+    .filter((r) => r.status === 'in-progress' && r.missing > 0)
+    .flatMap((r) =>
+      recipients(org, r, today).map((p) => ({
+        to: { id: p.id, name: p.name },
+        obligationId: r.obligationId,
+        title: r.title,
+        form: r.form,
+        period: r.period,
+        periodLabel: r.periodLabel,
+        due: r.due,
+        daysLeft: dayNumber(r.due) - dayNumber(today),
+        missing: r.missing,
+        subject: r.subject.name,
+      })),
+    )
+    .sort((a, b) => a.daysLeft - b.daysLeft || a.to.id.localeCompare(b.to.id));
+}
+
+export async function sendReminders(deps: Deps, caller: Caller) {
+  const reminders = await reminderList(deps, caller);
+  const sent = await deps.notifier.send(reminders);
+  return { channel: deps.notifier.channel, sent };
+}
+
+export async function assessmentView(
+  deps: Deps,
+  caller: Caller,
+  query: Record<string, string | undefined>,
+): Promise<AssessmentSheet> {
+  const { org } = await resolveCaller(deps, caller);
+  if (!isOversight(caller)) throw forbidden('只有办公室和党组书记可以查看考核评分');
+  onlyParams(query, ['period']);
+  const period = periodParam(query.period);
+  const [report, entries] = await Promise.all([complianceFor(deps, org, period), deps.scores.list(caller.unit, formatPeriod(period))]);
+  return assess(deps.catalog.assessment, report, entries, org);
+}
+
+const ScoreBody = z.strictObject({
+  score: z.number().min(0, '分数不能为负').nullable(),
+  reason: z
+    .string()
+    .trim()
+    .min(2, '须写明评分理由')
+    .max(300, '理由最多 300 个字')
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), '含有不允许的控制字符'),
+});
+
+/** Sets (or, with score null, clears) the office's score for one item; the old entries stay. */
+export async function setScore(deps: Deps, caller: Caller, periodText: string, itemId: string, body: unknown) {
+  await resolveCaller(deps, caller);
+  if (!caller.roles.includes('office')) throw forbidden('只有办公室可以评分');
+  const period = periodParam(periodText, 'period');
+  const item = deps.catalog.assessment.items.find((i) => i.id === itemId);
+  if (!item) throw notFound('评分表中没有这个项目');
+  const input = parseOrThrow(ScoreBody, body, [], '评分内容有误');
+  if (input.score !== null && input.score > item.standard)
+    throw validationError('分数超过标准分值', [{ path: 'score', message: `不能超过标准分值 ${item.standard}` }]);
+  if (input.score === null && item.method === 'manual')
+    throw validationError('人工评分项目须给出分数', [{ path: 'score', message: '此项为必填项' }]);
+  const canonical = formatPeriod(period);
+  await deps.scores.add(caller.unit, {
+    period: canonical,
+    itemId,
+    score: input.score,
+    reason: input.reason,
+    by: caller.id,
+    at: deps.now().toISOString(),
+  });
+  return assessmentView(deps, caller, { period: canonical });
+}

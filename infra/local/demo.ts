@@ -1,0 +1,192 @@
+/**
+ * Example records for the example organisation, loaded with it on the first `npm start`, so
+ * that the office sees a plausible year: some obligations met, some in progress, some missed,
+ * one record entered late. Every record says it is an example. Dates fall in the current
+ * year once it is past September; earlier in a year, in the year before.
+ */
+import { compileSchema } from '../../functions/core/schema.js';
+import type { Catalog } from '../../functions/core/catalog.js';
+import { formatPeriod, periodOf, shanghaiDate } from '../../functions/core/periods.js';
+import type { RecordState, RecordStore } from '../../functions/core/record.js';
+import type { Organisation } from '../../functions/core/templates.js';
+
+const NOTE = '示例数据';
+
+interface DemoRecord {
+  templateId: string;
+  owner: string;
+  /** Month-day of the activity; the year is the demo year. */
+  on: string;
+  /** Days after the activity that it was entered (default 2). */
+  enteredAfter?: number;
+  data: Record<string, unknown>;
+}
+
+const meeting = (on: string, n: number): DemoRecord => ({
+  templateId: 'party-group-meeting',
+  owner: 'sun-li',
+  on,
+  data: {
+    meetingName: `第${n}次党组会议（示例）`,
+    location: '局三楼会议室',
+    host: 'zhang-wei',
+    attendees: ['zhang-wei', 'li-na', 'wang-qiang'],
+    expected: 4,
+    attended: 3,
+    absentees: '陈杰（示例）：出差',
+    topics: '研究部署意识形态工作（示例）',
+    content: '传达学习上级关于意识形态工作的部署，研究本局贯彻落实措施。（示例）',
+    recorder: 'sun-li',
+    remarks: NOTE,
+  },
+});
+
+const study = (on: string, sessionType: string, topic: string): DemoRecord => ({
+  templateId: 'study-session',
+  owner: 'sun-li',
+  on,
+  data: {
+    sessionType,
+    location: '局三楼会议室',
+    format: '集中学习',
+    topic: `${topic}（示例）`,
+    content: '集中学习有关文件精神，交流学习体会。（示例）',
+    host: 'zhang-wei',
+    expected: 12,
+    attended: 11,
+    absentees: '1人请假（示例）',
+    recorder: 'sun-li',
+    remarks: NOTE,
+  },
+});
+
+const report = (on: string, reporter: string, position: string): DemoRecord => ({
+  templateId: 'member-report',
+  owner: reporter,
+  on,
+  data: {
+    reporter,
+    position,
+    reportType: '综合汇报',
+    summary: '分管领域意识形态工作开展情况、存在问题和下一步打算。（示例）',
+    remarks: NOTE,
+  },
+});
+
+const check = (on: string, division: string, admin: string, name: string, enteredAfter?: number): DemoRecord => ({
+  templateId: 'position-check',
+  owner: admin,
+  on,
+  enteredAfter,
+  data: {
+    positionType: '微信公众号',
+    positionName: `${name}（示例）`,
+    division,
+    admin,
+    status: '正常',
+    findings: '发布内容均经三审，未发现问题。（示例）',
+    checker: admin,
+    remarks: NOTE,
+  },
+});
+
+const DEMO: DemoRecord[] = [
+  meeting('03-12', 3),
+  study('04-16', '意识形态专题学习', '意识形态工作责任制专题学习'),
+  study('02-20', '理论学习中心组学习', '第一季度中心组集中学习'),
+  study('05-21', '理论学习中心组学习', '第二季度中心组集中学习'),
+  study('08-27', '党员大会', '第三季度党员大会学习'),
+  {
+    templateId: 'situation-analysis',
+    owner: 'sun-li',
+    on: '06-20',
+    data: {
+      format: '党组会议',
+      host: 'zhang-wei',
+      participants: ['zhang-wei', 'li-na', 'wang-qiang', 'chen-jie'],
+      domains: ['新闻舆论', '网上舆情'],
+      overview: '上半年本局意识形态领域总体平稳。（示例）',
+      risks: '个别工作群管理不够规范。（示例）',
+      riskLevel: '低',
+      measures: '落实工作群管理员责任，开展一次专项检查。（示例）',
+      responsibleDivision: 'office',
+      remarks: NOTE,
+    },
+  },
+  report('06-10', 'zhang-wei', '党组书记、局长'),
+  report('06-11', 'li-na', '党组成员、副局长'),
+  report('06-12', 'wang-qiang', '党组成员、副局长'),
+  report('06-15', 'chen-jie', '党组成员、副局长'),
+  report('11-05', 'li-na', '党组成员、副局长'),
+  {
+    templateId: 'inspection',
+    owner: 'sun-li',
+    on: '05-28',
+    data: {
+      kind: '综合检查',
+      division: 'services',
+      team: ['liu-yang', 'sun-li'],
+      findings: '台账资料基本齐全，个别记录不够详细。（示例）',
+      progress: '已整改',
+      remarks: NOTE,
+    },
+  },
+  check('03-25', 'office', 'sun-li', 'XX局政务公众号'),
+  check('06-24', 'office', 'sun-li', 'XX局政务公众号'),
+  check('09-22', 'office', 'sun-li', 'XX局政务公众号', 33),
+  check('03-28', 'center', 'huang-lei', 'XX局门户网站'),
+  {
+    templateId: 'opinion-response',
+    owner: 'sun-li',
+    on: '07-14',
+    data: {
+      channel: '本地论坛',
+      summary: '网帖反映办事窗口排队时间较长。（示例）',
+      division: 'services',
+      level: '一般',
+      measures: '核实情况，增开窗口，当日回复。（示例）',
+      response: '当日通过官方账号回应。（示例）',
+      responsible: 'wu-fang',
+      remarks: NOTE,
+    },
+  },
+];
+
+/** The year the demo records fall in. */
+export function demoYear(today: string): number {
+  const year = Number(today.slice(0, 4));
+  return Number(today.slice(5, 7)) >= 10 ? year : year - 1;
+}
+
+/** Writes the example records (ids fixed, so a second run writes nothing new). */
+export async function loadDemoRecords(catalog: Catalog, org: Organisation, records: RecordStore, now: Date): Promise<number> {
+  const today = shanghaiDate(now);
+  const year = demoYear(today);
+  let written = 0;
+  for (const [i, d] of DEMO.entries()) {
+    const form = catalog.form(d.templateId)!;
+    const date = `${year}-${d.on}`;
+    const data = compileSchema(form, { org, today }).parse({ ...d.data, [form.dateField]: date });
+    const entered = new Date(Date.parse(`${date}T10:00:00+08:00`) + (d.enteredAfter ?? 2) * 86_400_000);
+    const at = (entered < now ? entered : now).toISOString();
+    const owner = org.people.find((p) => p.id === d.owner)!;
+    const state: RecordState = {
+      id: `DEMO${String(i).padStart(8, '0')}${year}`,
+      unit: org.unit.id,
+      templateId: form.id,
+      version: 1,
+      status: 'active',
+      date,
+      period: formatPeriod(periodOf(date, form.period)),
+      owner: owner.id,
+      division: owner.division,
+      data,
+      createdAt: at,
+      createdBy: owner.id,
+      updatedAt: at,
+      updatedBy: owner.id,
+    };
+    if ((await records.create(state, 'demo')).outcome === 'created') written++;
+  }
+  return written;
+}
