@@ -2,7 +2,8 @@
  * Compiles a form template into the zod schema that both the API and the web form validate
  * with. Messages are Chinese and every issue carries the path of the field it concerns.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import zhCN from 'zod/v4/locales/zh-CN.js';
 import { validationError } from './errors.js';
 import { findPerson, holdsRole } from './organisation.js';
 import { addDays, parseCalendarDate } from './periods.js';
@@ -10,7 +11,7 @@ import type { Field, FormTemplate, Organisation } from './templates.js';
 
 // Every message a user can see is Chinese: zod's own zh-CN locale for envelopes and query
 // strings, and a plainer word for the commonest case, a missing value.
-z.config(z.locales.zhCN());
+z.config(zhCN());
 z.config({
   customError: (iss) => (iss.code === 'invalid_type' && iss.input === undefined ? '此项为必填项' : undefined),
 });

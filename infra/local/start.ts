@@ -12,6 +12,7 @@ import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';
 import { loadLocalKeys } from './jwt.js';
 import { prepareTable } from './setup.js';
+import { webServer } from './web.js';
 import { loadDemoRecords } from './demo.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
@@ -47,7 +48,12 @@ if (loaded.length) {
   doc.destroy();
 }
 const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
-const server = await createApiServer({ keys });
+const { WEB_DIST, buildWeb } = await import('../../web/build.js');
+await buildWeb();
+const server = await createApiServer({
+  keys,
+  fallback: webServer({ distDir: WEB_DIST, keys, org, today: () => shanghaiDate(new Date()) }),
+});
 await new Promise<void>((ok, fail) => {
   server.once('error', fail);
   server.listen(port, host, ok);
@@ -57,7 +63,7 @@ const today = shanghaiDate(new Date());
 const { port: actualPort } = server.address() as AddressInfo;
 console.log(`台账 Taizhang is running: http://localhost:${actualPort}`);
 console.log(`data: ${dataDir}${loaded.length ? ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)` : ''}`);
-console.log('demo users (example data), sign in with a bearer token:');
+console.log(`open http://localhost:${actualPort}/ and pick a demo user, or use the API with a bearer token:`);
 for (const p of org.people) {
   const roles = rolesOn(p, today);
   if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);

@@ -45,11 +45,13 @@ describe('templates and identity', () => {
     });
   });
 
-  it('gives the organisation for pickers without role dates', async () => {
+  it("gives the unit's roster for pickers and the form's role checks", async () => {
     const res = await api.call('GET', '/api/organisation', { as: 'zhou-tao' });
     expect(res.status).toBe(200);
     expect(res.body.people.length).toBe(12);
-    expect(res.body.people[0]).not.toHaveProperty('roles');
+    expect(res.body.people.find((p: { id: string }) => p.id === 'zhao-min').roles).toEqual([{ role: 'leader', from: '2026-08-10' }]);
+    const other = await api.call('GET', '/api/organisation', { as: 'other-office' });
+    expect(other.body.unit.id).toBe('other-bureau');
   });
 
   it('refuses a request without a token, or with a token for someone outside the organisation', async () => {

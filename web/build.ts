@@ -1,0 +1,42 @@
+/**
+ * Builds the web app into web/dist: one ES module bundle, one stylesheet (with the status colours
+ * generated from functions/core/status.ts, the same legend as the workbook) and the page.
+ * Prints the gzipped sizes. Everything is served from the app's own origin.
+ */
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { cssColour, STATUS } from '../functions/core/status.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const WEB_DIST = resolve(here, 'dist');
+
+export async function buildWeb(options: { quiet?: boolean } = {}): Promise<Record<string, number>> {
+  mkdirSync(WEB_DIST, { recursive: true });
+  await build({
+    entryPoints: [join(here, 'src/main.tsx')],
+    bundle: true,
+    format: 'esm',
+    target: 'es2020',
+    minify: true,
+    legalComments: 'none',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    outfile: join(WEB_DIST, 'app.js'),
+    logLevel: 'warning',
+  });
+  const statusCss = Object.entries(STATUS)
+    .map(([k, s]) => `.status-${k}{background:${cssColour(s.fill)};color:${cssColour(s.text)};border-color:${cssColour(s.text)}33}`)
+    .join('\n');
+  writeFileSync(join(WEB_DIST, 'app.css'), `${readFileSync(join(here, 'styles.css'), 'utf8')}\n${statusCss}\n`);
+  copyFileSync(join(here, 'index.html'), join(WEB_DIST, 'index.html'));
+  const sizes: Record<string, number> = {};
+  for (const f of ['app.js', 'app.css', 'index.html']) sizes[f] = gzipSync(readFileSync(join(WEB_DIST, f))).length;
+  if (!options.quiet)
+    console.log(`web: ${Object.entries(sizes).map(([f, n]) => `${f} ${(n / 1024).toFixed(1)} KB gz`).join(', ')}`);
+  return sizes;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await buildWeb();

@@ -1,0 +1,136 @@
+/**
+ * Sign-in. Locally: a picker of the example organisation's demo users (the local runner issues
+ * their tokens). In the cloud: the OpenID Connect authorization-code flow with PKCE against the
+ * configured issuer. The token lives in sessionStorage only: never in a URL, never logged.
+ */
+
+export type WebConfig =
+  | { mode: 'local'; apiBase?: string }
+  | {
+      mode: 'oidc';
+      apiBase?: string;
+      authorizeUrl: string;
+      tokenUrl: string;
+      logoutUrl?: string;
+      clientId: string;
+      redirectUri: string;
+      scope?: string;
+    };
+
+const TOKEN = 'taizhang.token';
+const PKCE = 'taizhang.pkce';
+
+export async function loadConfig(): Promise<WebConfig> {
+  const res = await fetch('config.json', { cache: 'no-store' });
+  if (!res.ok) throw new Error('config.json is missing');
+  return (await res.json()) as WebConfig;
+}
+
+/** The claims of a JWT, without checking it (the API checks it). */
+export function claims(token: string): Record<string, unknown> {
+  const part = token.split('.')[1] ?? '';
+  const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<string, unknown>;
+}
+
+export function currentToken(): string | undefined {
+  const t = sessionStorage.getItem(TOKEN) ?? undefined;
+  if (!t) return undefined;
+  try {
+    const exp = Number(claims(t).exp);
+    if (exp && exp * 1000 < Date.now() + 30_000) {
+      sessionStorage.removeItem(TOKEN);
+      return undefined;
+    }
+  } catch {
+    sessionStorage.removeItem(TOKEN);
+    return undefined;
+  }
+  return t;
+}
+
+export function setToken(token: string) {
+  sessionStorage.setItem(TOKEN, token);
+}
+
+export function signOut(config: WebConfig) {
+  sessionStorage.removeItem(TOKEN);
+  if (config.mode === 'oidc' && config.logoutUrl) {
+    const u = new URL(config.logoutUrl);
+    u.searchParams.set('client_id', config.clientId);
+    u.searchParams.set('logout_uri', config.redirectUri);
+    location.assign(u.toString());
+  } else {
+    location.hash = '#/';
+    location.reload();
+  }
+}
+
+export interface DemoUser {
+  id: string;
+  name: string;
+  title: string;
+  roles: string[];
+}
+
+export async function localUsers(): Promise<DemoUser[]> {
+  const res = await fetch('local/users');
+  return ((await res.json()) as { users: DemoUser[] }).users;
+}
+
+export async function localSignIn(userId: string): Promise<void> {
+  const res = await fetch('local/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
+  if (!res.ok) throw new Error('sign-in failed');
+  setToken(((await res.json()) as { token: string }).token);
+}
+
+const b64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+export async function pkcePair(): Promise<{ verifier: string; challenge: string }> {
+  const verifier = b64url(crypto.getRandomValues(new Uint8Array(32)));
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+  return { verifier, challenge: b64url(digest) };
+}
+
+export async function startOidc(config: Extract<WebConfig, { mode: 'oidc' }>) {
+  const { verifier, challenge } = await pkcePair();
+  const state = b64url(crypto.getRandomValues(new Uint8Array(16)));
+  sessionStorage.setItem(PKCE, JSON.stringify({ verifier, state, back: location.hash }));
+  const u = new URL(config.authorizeUrl);
+  u.searchParams.set('response_type', 'code');
+  u.searchParams.set('client_id', config.clientId);
+  u.searchParams.set('redirect_uri', config.redirectUri);
+  u.searchParams.set('scope', config.scope ?? 'openid email profile');
+  u.searchParams.set('code_challenge', challenge);
+  u.searchParams.set('code_challenge_method', 'S256');
+  u.searchParams.set('state', state);
+  location.assign(u.toString());
+}
+
+/** Finishes the code flow when the issuer sends the browser back; removes the code from the URL. */
+export async function finishOidc(config: Extract<WebConfig, { mode: 'oidc' }>): Promise<boolean> {
+  const params = new URLSearchParams(location.search);
+  const code = params.get('code');
+  if (!code) return false;
+  const saved = JSON.parse(sessionStorage.getItem(PKCE) ?? '{}') as { verifier?: string; state?: string; back?: string };
+  sessionStorage.removeItem(PKCE);
+  history.replaceState(null, '', location.pathname + (saved.back ?? ''));
+  if (!saved.verifier || params.get('state') !== saved.state) return false;
+  const res = await fetch(config.tokenUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: config.redirectUri,
+      client_id: config.clientId,
+      code_verifier: saved.verifier,
+    }),
+  });
+  if (!res.ok) return false;
+  // The ID token carries the unit and the role groups that the API's authorizer reads.
+  const tokens = (await res.json()) as { id_token?: string };
+  if (!tokens.id_token) return false;
+  setToken(tokens.id_token);
+  return true;
+}

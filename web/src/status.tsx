@@ -1,0 +1,24 @@
+/** Status badges and the legend: the labels of functions/core/status.ts, coloured by classes built from it. */
+import { STATUS, type StatusKey } from '../../functions/core/status.js';
+
+export function StatusBadge({ status, late }: { status: string; late?: boolean }) {
+  const key = (status in STATUS ? status : 'not-due') as StatusKey;
+  return (
+    <span class={`badge status-${key}`}>
+      {STATUS[key].label}
+      {late ? `（含${STATUS.late.label}）` : ''}
+    </span>
+  );
+}
+
+export function Legend() {
+  return (
+    <p class="legend" aria-label="图例">
+      {(Object.keys(STATUS) as StatusKey[]).map((k) => (
+        <span key={k} class={`badge status-${k}`}>
+          {STATUS[k].label}
+        </span>
+      ))}
+    </p>
+  );
+}
