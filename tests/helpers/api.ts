@@ -16,6 +16,7 @@ import { newLocalKeys } from '../../infra/local/jwt.js';
 import { prepareTable } from '../../infra/local/setup.js';
 import { claimsFor } from '../../infra/local/users.js';
 import { loadDemoRecords } from '../../infra/local/demo.js';
+import { webServer } from '../../infra/local/web.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
 import { OTHER_UNIT } from './fixtures.js';
 
@@ -35,7 +36,7 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { now?: string; demo?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(options: { now?: string; demo?: boolean; web?: boolean } = {}): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
   Object.assign(process.env, {
@@ -49,13 +50,19 @@ export async function startTestApi(options: { now?: string; demo?: boolean } = {
   const orgs = [exampleOrg(), OTHER_UNIT];
   await prepareTable(endpoint, tableName, orgs);
   const keys = await newLocalKeys();
-  const server = await createApiServer({ keys, log: () => {} });
+  const today = (options.now ?? FIXED_NOW).slice(0, 10);
+  let fallback;
+  if (options.web) {
+    const { WEB_DIST, buildWeb } = await import('../../web/build.js');
+    await buildWeb({ quiet: true });
+    fallback = webServer({ distDir: WEB_DIST, keys, org: orgs[0]!, today: () => today });
+  }
+  const server = await createApiServer({ keys, log: () => {}, fallback });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const doc = createDocumentClient({ region: 'local', endpoint });
   if (options.demo)
     await loadDemoRecords(readCatalog(TEMPLATES_DIR), orgs[0]!, dynamoRecordStore(doc, tableName), new Date(options.now ?? FIXED_NOW));
-  const today = (options.now ?? FIXED_NOW).slice(0, 10);
 
   async function token(userId: string, overrides: Record<string, unknown> = {}) {
     for (const org of orgs) {

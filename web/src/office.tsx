@@ -86,10 +86,16 @@ function Compliance({ period }: { period: string }) {
                       {rows.map((r) => (
                         <li key={r.period}>
                           <span class="cell-period">{r.periodLabel}</span>
-                          <StatusBadge status={r.status} late={r.late.length > 0} />
-                          <span class="count">
-                            {r.done}/{r.required}
-                          </span>
+                          {r.cadence === 'event' ? (
+                            <span class="count">按需记录，已记 {r.done} 件</span>
+                          ) : (
+                            <>
+                              <StatusBadge status={r.status} late={r.late.length > 0} />
+                              <span class="count">
+                                {r.done}/{r.required}
+                              </span>
+                            </>
+                          )}
                         </li>
                       ))}
                     </ul>
