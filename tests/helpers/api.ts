@@ -12,7 +12,7 @@ import { findPerson } from '../../functions/core/organisation.js';
 import type { Organisation } from '../../functions/core/templates.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { createApiServer } from '../../infra/local/adapter.js';
-import { newLocalKeys } from '../../infra/local/jwt.js';
+import { newLocalKeys, type LocalKeys } from '../../infra/local/jwt.js';
 import { prepareTable } from '../../infra/local/setup.js';
 import { claimsFor } from '../../infra/local/users.js';
 import { loadDemoRecords } from '../../infra/local/demo.js';
@@ -27,6 +27,8 @@ export const FIXED_NOW = '2026-11-28T04:00:00.000Z';
 
 export interface TestApi {
   url: string;
+  /** The key the adapter trusts, for tokens a test crafts itself. */
+  keys: LocalKeys;
   tableName: string;
   endpoint: string;
   token(userId: string, overrides?: Record<string, unknown>): Promise<string>;
@@ -74,6 +76,7 @@ export async function startTestApi(options: { now?: string; demo?: boolean; web?
 
   return {
     url,
+    keys,
     tableName,
     endpoint,
     token,
