@@ -38,12 +38,14 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-export async function startTestApi(options: { now?: string; demo?: boolean; web?: boolean } = {}): Promise<TestApi> {
+export async function startTestApi(
+  options: { now?: string; demo?: boolean; web?: boolean; /** Where the handlers reach the store (a fault proxy). */ handlerEndpoint?: string } = {},
+): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
   Object.assign(process.env, {
     TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: endpoint,
+    DYNAMODB_ENDPOINT: options.handlerEndpoint ?? endpoint,
     AWS_REGION: 'local',
     TEMPLATES_DIR,
     CLOCK_FIXED: options.now ?? FIXED_NOW,
