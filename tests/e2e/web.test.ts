@@ -158,6 +158,22 @@ describe('the web app', () => {
     }
   });
 
+  it('shows HTML typed into a field as text, never as markup', async () => {
+    const html = '<img src=x onerror="document.title=1">&lt;b&gt;粗体</b>';
+    const created = await api.call('POST', '/api/submissions', {
+      as: 'li-na',
+      body: { templateId: 'member-report', data: { reporter: 'li-na', position: '副局长', area: html, reportDate: '2026-11-04', reportType: '综合汇报', summary: `${html}，以及足够长的摘要内容。` } },
+    });
+    expect(created.status).toBe(201);
+    const page = await signIn(/李娜/);
+    await page.goto(`${api.url}/#/records/${created.body.id}`);
+    await page.locator('.fields').waitFor();
+    expect(await page.locator('.fields').innerText()).toContain(html);
+    expect(await page.locator('.fields img, .fields b').count()).toBe(0);
+    expect(await page.title()).toBe('意识形态工作台账');
+    await page.close();
+  });
+
   it('sends the security headers with the page', async () => {
     const res = await fetch(api.url + '/');
     expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*frame-ancestors 'none'/);

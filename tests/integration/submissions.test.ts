@@ -215,3 +215,23 @@ describe('who sees what', () => {
     expect(other.body.items).toEqual([]);
   });
 });
+
+describe('security headers', () => {
+  it('come with every API answer, success or error', async () => {
+    const answers = [
+      await api.call('GET', '/api/me', { as: 'li-na' }),
+      await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() }),
+      await api.call('POST', '/api/submissions', { as: 'li-na', body: { templateId: 'x' } }),
+      await api.call('GET', '/api/submissions/01ARZ3NDEKTSV4RRFFQ69G5FAV', { as: 'li-na' }),
+      await api.call('GET', '/api/me'),
+      await api.call('GET', '/api/nothing', { as: 'li-na' }),
+    ];
+    expect(answers.map((a) => a.status)).toEqual([200, 201, 400, 404, 401, 404]);
+    for (const a of answers) {
+      expect(a.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(a.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(a.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(a.headers.get('cache-control')).toBe('no-store');
+    }
+  });
+});
