@@ -7,6 +7,9 @@ export interface RouteDef {
   entry: string;
 }
 
+/** The monthly job's entry `functions/<entry>.ts`, which the CDK stack schedules (read, like ROUTES, by name). */
+export const SCHEDULED = { entry: 'compile-scheduled' } as const;
+
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/templates', entry: 'list-templates' },
   { method: 'GET', path: '/api/templates/{id}', entry: 'get-template' },

@@ -1,0 +1,41 @@
+/**
+ * Loads a unit's organisation (its divisions and people) into the deployed table, once:
+ *   npx tsx infra/cloud/load-organisation.ts <TableName> <organisation.json>
+ * Uses the AWS credentials and region of the shell. An organisation already there is left alone.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { OrganisationSchema } from '../../functions/core/templates.js';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
+
+/** Checks the file against the same schema as templates/ and writes it if the unit has none yet. */
+export async function loadOrganisation(doc: DynamoDBDocumentClient, tableName: string, file: string): Promise<string> {
+  const parsed = OrganisationSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success)
+    throw new Error(`${file}: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  const org = parsed.data;
+  const written = await dynamoOrganisationStore(doc, tableName).putIfAbsent(org);
+  return written
+    ? `loaded ${org.unit.id}: ${org.divisions.length} divisions, ${org.people.length} people`
+    : `${org.unit.id} is already loaded; left unchanged`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [tableName, file] = process.argv.slice(2);
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (!tableName || !file || !region) {
+    console.error('usage: AWS_REGION=<region> npx tsx infra/cloud/load-organisation.ts <TableName> <organisation.json>');
+    process.exit(2);
+  }
+  const doc = createDocumentClient({ region, endpoint: process.env.DYNAMODB_ENDPOINT });
+  try {
+    console.log(await loadOrganisation(doc, tableName, file));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exitCode = 1;
+  } finally {
+    doc.destroy();
+  }
+}

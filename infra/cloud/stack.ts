@@ -1,0 +1,222 @@
+/**
+ * Taizhang on AWS, one stack: the records table, the compilations bucket, one function per
+ * route of functions/routes.ts behind an HTTP API with a JWT authorizer, the monthly job, and
+ * alarms to a topic the office subscribes to.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { RegionInfo } from 'aws-cdk-lib/region-info';
+import type { Construct } from 'constructs';
+import { ROUTES, SCHEDULED, type RouteDef } from '../../functions/routes.js';
+import { ApiAuth } from './constructs/auth.js';
+import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
+import { useBucket, useTable, type TableAccess } from './constructs/grants.js';
+import { MonthlyJob } from './constructs/monthly-job.js';
+import { RecordsTable } from './constructs/table.js';
+import type { TaizhangSettings } from './settings.js';
+
+export interface TaizhangStackProps extends StackProps {
+  settings: TaizhangSettings;
+}
+
+/** One bureau's traffic: a few hundred requests a day, a burst when a meeting's records go in. */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
+/** Old workbook versions (a compilation run twice) are kept this long, then expire. */
+export const NONCURRENT_VERSION_DAYS = 90;
+
+/** Entries that read or write workbooks in the compilations bucket. */
+export const usesBucket = (entry: string) => entry.includes('compilation') || entry === SCHEDULED.entry;
+
+const pascal = (entry: string) =>
+  entry
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+export class TaizhangStack extends Stack {
+  readonly table: RecordsTable;
+  readonly bucket: s3.Bucket;
+  /** Every function by its entry name, the scheduled one included. */
+  readonly functions = new Map<string, TaizhangFunction>();
+  readonly auth: ApiAuth;
+  readonly api: apigw.HttpApi;
+  readonly stage: apigw.HttpStage;
+  readonly monthly: MonthlyJob;
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: TaizhangStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    if (Token.isUnresolved(this.region)) throw new Error('Taizhang: the stack needs a concrete region (context region or CDK_DEFAULT_REGION)');
+    const partition = RegionInfo.get(this.region).partition;
+    if (partition === 'aws-cn' && !settings.oidc)
+      throw new Error(
+        `Taizhang: Amazon Cognito user pools are not offered in ${this.region} (aws-cn); ` +
+          'configure an OIDC issuer with -c oidcIssuer=https://… -c oidcAudience=<client id>',
+      );
+
+    // Data
+    this.table = new RecordsTable(this, 'Records');
+    this.bucket = new s3.Bucket(this, 'Compilations', {
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'expire-old-versions',
+          noncurrentVersionExpiration: Duration.days(NONCURRENT_VERSION_DAYS),
+          abortIncompleteMultipartUploadAfter: Duration.days(7),
+        },
+      ],
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Only the stack\'s functions reach this bucket, through their roles; every compile and download is logged ' +
+        'by them with the caller, and public access is blocked. An access-log bucket would record nothing more.',
+    });
+
+    // Functions: one per entry of ROUTES, so a new route needs no edit here.
+    const routesByEntry = new Map<string, RouteDef[]>();
+    for (const route of ROUTES) routesByEntry.set(route.entry, [...(routesByEntry.get(route.entry) ?? []), route]);
+    for (const [entry, routes] of routesByEntry) {
+      const compiles = usesBucket(entry);
+      const fn = new TaizhangFunction(this, pascal(entry), {
+        entry,
+        description: `Taizhang ${routes.map((r) => `${r.method} ${r.path}`).join(', ')}`,
+        // Compiling writes a workbook in the request: more memory (and CPU), up to API Gateway's limit.
+        memorySize: compiles ? 1536 : 512,
+        timeout: compiles ? Duration.seconds(29) : undefined,
+      });
+      const access: TableAccess = routes.every((r) => r.method === 'GET') ? 'read' : 'readwrite';
+      useTable(fn, this.table, access);
+      if (compiles) useBucket(fn, this.bucket);
+      this.functions.set(entry, fn);
+    }
+    const scheduled = new TaizhangFunction(this, pascal(SCHEDULED.entry), {
+      entry: SCHEDULED.entry,
+      description: 'Taizhang monthly compilation',
+      memorySize: 1536,
+      timeout: Duration.minutes(5),
+    });
+    useTable(scheduled, this.table, 'readwrite');
+    useBucket(scheduled, this.bucket);
+    this.functions.set(SCHEDULED.entry, scheduled);
+
+    // Web app: when web/ is served from CloudFront in this stack, its https://<distribution
+    // domain> becomes the web origin below (CORS and sign-in callback) instead of the context value.
+    const webOrigin = settings.webOrigin;
+
+    // API
+    this.auth = new ApiAuth(this, 'Auth', { oidc: settings.oidc, webOrigin });
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Taizhang API',
+      createDefaultStage: false,
+      defaultAuthorizer: this.auth.authorizer,
+      corsPreflight: {
+        allowOrigins: [webOrigin],
+        allowMethods: [
+          apigw.CorsHttpMethod.GET,
+          apigw.CorsHttpMethod.POST,
+          apigw.CorsHttpMethod.PUT,
+          apigw.CorsHttpMethod.DELETE,
+        ],
+        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+        exposeHeaders: ['location', 'retry-after'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
+      retention: LOG_RETENTION,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new apigw.HttpStage(this, 'ApiStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: API_THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            time: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            caller: '$context.authorizer.claims.sub',
+            route: '$context.routeKey',
+            status: '$context.status',
+            bytes: '$context.responseLength',
+            latencyMs: '$context.responseLatency',
+            authError: '$context.authorizer.error',
+            integrationError: '$context.integrationErrorMessage',
+          }),
+        ),
+      },
+    });
+    for (const route of ROUTES) {
+      const fn = this.functions.get(route.entry)!;
+      this.api.addRoutes({
+        path: route.path,
+        methods: [apigw.HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${route.method}${pascal(route.path)}`, fn),
+      });
+    }
+
+    // Monthly job
+    this.monthly = new MonthlyJob(this, 'Monthly', { fn: scheduled, trigger: settings.monthlyTrigger });
+
+    // Alarms: to a topic the office subscribes to (e-mail here, or any SNS subscription).
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Taizhang alarms', enforceSSL: true });
+    if (settings.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(settings.alarmEmail));
+    const notify = new SnsAction(this.alarmTopic);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        alarmDescription: description,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(notify);
+      this.alarms.push(a);
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    for (const [entry, fn] of this.functions)
+      alarm(`${pascal(entry)}Errors`, `Taizhang ${entry} failed (an error, not a refused request)`, fn.metricErrors(fiveMinutes));
+    alarm(
+      'MonthlyDeadLetters',
+      'Taizhang monthly compilation did not run or failed after its retries: see the dead-letter queue',
+      this.monthly.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+    );
+    alarm('ApiServerErrors', 'Taizhang API answered 5xx', this.stage.metricServerError(fiveMinutes));
+
+    // Outputs
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'The HTTP API (routes under /api)' });
+    new CfnOutput(this, 'Issuer', { value: this.auth.issuer, description: 'The JWT issuer the API trusts' });
+    if (this.auth.userPool && this.auth.userPoolClient) {
+      new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.auth.userPoolClient.userPoolClientId });
+    }
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+    new CfnOutput(this, 'CompilationsBucket', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+}

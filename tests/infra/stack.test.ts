@@ -1,0 +1,315 @@
+import { Stack, type CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROLES } from '../../functions/core/templates.js';
+import { ROUTES, SCHEDULED } from '../../functions/routes.js';
+import { TABLE } from '../../functions/store/table.js';
+import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
+import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
+import { MONTHLY_RETRY, MONTHLY_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
+import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
+import { API_THROTTLE, NONCURRENT_VERSION_DAYS, usesBucket } from '../../infra/cloud/stack.js';
+import { COMMERCIAL, synthesise } from './synth.js';
+
+const WEB_ORIGIN = 'https://taizhang.example.gov.cn';
+const synth = synthesise({ ...COMMERCIAL, webOrigin: WEB_ORIGIN });
+const { stack, template } = synth;
+const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
+afterAll(() => synth.dispose());
+
+const id = (element: unknown) => Stack.of(stack).getLogicalId(element as CfnElement);
+const getAtt = (element: unknown, attr = 'Arn') => ({ 'Fn::GetAtt': [id(element), attr] });
+const ref = (element: unknown) => ({ Ref: id(element) });
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+const tableId = id(stack.table.node.defaultChild);
+const bucketId = id(stack.bucket.node.defaultChild);
+const dlqId = id(stack.monthly.deadLetterQueue.node.defaultChild);
+const entries = [...new Set(ROUTES.map((r) => r.entry)), SCHEDULED.entry];
+const fnOf = (entry: string) => stack.functions.get(entry)!;
+const fnResource = (entry: string) => resources[id(fnOf(entry).node.defaultChild)]!;
+const isReadOnly = (entry: string) => ROUTES.filter((r) => r.entry === entry).every((r) => r.method === 'GET');
+
+const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
+
+/** A role's statements, actions and resources sorted, in a stable order. */
+function statementsOf(entry: string) {
+  const policy = fnOf(entry).serviceRole.node.findChild('DefaultPolicy').node.defaultChild as CfnPolicy;
+  const doc = resources[id(policy)]!.Properties.PolicyDocument;
+  return (doc.Statement as any[])
+    .map((s) => ({ effect: s.Effect, actions: [s.Action].flat().sort(), resources: [s.Resource].flat().sort(byJson), condition: s.Condition }))
+    .sort((a, b) => a.actions[0].localeCompare(b.actions[0]));
+}
+
+describe('the records table', () => {
+  const table = resources[tableId]!;
+
+  it('has the keys, indexes and expiry attribute of the shared definition', () => {
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      TABLE.indexes.map((i) => ({
+        IndexName: i.name,
+        KeySchema: [
+          { AttributeName: i.partitionKey, KeyType: 'HASH' },
+          { AttributeName: i.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+    const names = new Set([TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
+    expect(table.Properties.AttributeDefinitions).toEqual([...names].map((n) => ({ AttributeName: n, AttributeType: 'S' })));
+    expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttlAttribute, Enabled: true });
+  });
+
+  it('is on demand, with point-in-time recovery and deletion protection, and outlives the stack', () => {
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('the compilations bucket', () => {
+  const bucket = resources[bucketId]!;
+
+  it('is versioned, encrypted, closed to the public, and outlives the stack', () => {
+    expect(bucket.Properties).toMatchObject({
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    expect(bucket.DeletionPolicy).toBe('Retain');
+  });
+
+  it('lets old versions expire and cleans up abandoned uploads', () => {
+    expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+      }),
+    ]);
+  });
+
+  it('refuses requests without TLS 1.2', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { NumericLessThan: { 's3:TlsVersion': 1.2 } } }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('the functions', () => {
+  it('are one per entry of routes.ts and one for the monthly job', () => {
+    expect([...stack.functions.keys()].sort()).toEqual([...entries].sort());
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(entries.length);
+  });
+
+  it('run arm64 on a current Node.js with source maps, each logging to its own log group kept six months', () => {
+    for (const entry of entries) {
+      const fn = fnResource(entry).Properties;
+      expect(fn.Architectures, entry).toEqual(['arm64']);
+      expect(fn.Runtime, entry).toMatch(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
+      expect(fn.Handler, entry).toBe('index.handler');
+      const logGroup = resources[fn.LoggingConfig.LogGroup.Ref]!;
+      expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+      expect(logGroup.Properties.RetentionInDays).toBe(180);
+    }
+  });
+
+  it('are configured by their environment: the table everywhere, the bucket where workbooks are made, no endpoint', () => {
+    for (const entry of entries) {
+      expect(fnResource(entry).Properties.Environment.Variables, entry).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
+        TABLE_NAME: { Ref: tableId },
+        ...(usesBucket(entry) ? { BUCKET_NAME: { Ref: bucketId } } : {}),
+      });
+    }
+    expect(usesBucket(SCHEDULED.entry)).toBe(true);
+  });
+
+  it('may read the table on GET routes, read and write it elsewhere, write only their own logs, and reach only workbook objects', () => {
+    const tableResources = [
+      { 'Fn::GetAtt': [tableId, 'Arn'] },
+      ...TABLE.indexes.map((i) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${i.name}`]] })),
+    ];
+    for (const entry of entries) {
+      const fn = fnOf(entry);
+      const logGroupId = fnResource(entry).Properties.LoggingConfig.LogGroup.Ref;
+      const expected = [
+        { effect: 'Allow', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [{ 'Fn::GetAtt': [logGroupId, 'Arn'] }], condition: undefined },
+        {
+          effect: 'Allow',
+          actions: [...TABLE_ACTIONS[entry !== SCHEDULED.entry && isReadOnly(entry) ? 'read' : 'readwrite']].sort(),
+          resources: [...tableResources].sort(byJson),
+          condition: undefined,
+        },
+        ...(usesBucket(entry)
+          ? [{ effect: 'Allow', actions: [...BUCKET_ACTIONS].sort(), resources: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }], condition: undefined }]
+          : []),
+        ...(entry === SCHEDULED.entry
+          ? [{ effect: 'Allow', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [{ 'Fn::GetAtt': [dlqId, 'Arn'] }], condition: undefined }]
+          : []),
+      ].sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
+      expect(statementsOf(entry), entry).toEqual(expected);
+      expect(resources[id(fn.serviceRole.node.defaultChild)]!.Properties.ManagedPolicyArns, entry).toBeUndefined();
+    }
+    const tableActions = (entry: string) => statementsOf(entry).find((s) => s.actions[0]!.startsWith('dynamodb:'))!.actions;
+    expect(tableActions('get-submission')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(tableActions('create-submission')).toContain('dynamodb:PutItem');
+  });
+
+  it('never get a wildcard action or a wildcard resource', () => {
+    const all = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+    for (const s of all) {
+      for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
+      for (const resource of [s.Resource].flat()) expect(resource).not.toBe('*');
+    }
+  });
+});
+
+describe('the API', () => {
+  const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer') as [[string, any]];
+  const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties);
+  const integrations = Object.fromEntries(ofType('AWS::ApiGatewayV2::Integration'));
+
+  it('serves every route of routes.ts, each behind the JWT authorizer and integrated with its own function', () => {
+    expect(routes.map((r) => r.RouteKey).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
+    for (const route of ROUTES) {
+      const r = routes.find((x) => x.RouteKey === `${route.method} ${route.path}`)!;
+      expect(r.AuthorizationType, r.RouteKey).toBe('JWT');
+      expect(r.AuthorizerId, r.RouteKey).toEqual({ Ref: authorizerId });
+      const integrationId = r.Target['Fn::Join'][1][1].Ref as string;
+      expect(integrations[integrationId]!.Properties).toMatchObject({
+        IntegrationType: 'AWS_PROXY',
+        PayloadFormatVersion: '2.0',
+        IntegrationUri: getAtt(fnOf(route.entry).node.defaultChild),
+      });
+    }
+  });
+
+  it('trusts ID tokens of the stack\'s user pool, which carry custom:unit and a group per role', () => {
+    const [[poolId, pool]] = ofType('AWS::Cognito::UserPool') as [[string, any]];
+    const [[clientId, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, any]];
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] } },
+    });
+    expect(pool.Properties.Schema).toContainEqual(expect.objectContaining({ Name: 'unit', AttributeDataType: 'String', Mutable: true }));
+    expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
+    expect(pool.Properties.MfaConfiguration).toBe('ON');
+    expect(pool.DeletionPolicy).toBe('Retain');
+    expect(ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual([...ROLES].sort());
+    expect(client.Properties.ReadAttributes).toContain('custom:unit');
+    expect(client.Properties.WriteAttributes).not.toContain('custom:unit');
+    expect(client.Properties.CallbackURLs).toEqual([WEB_ORIGIN]);
+  });
+
+  it('allows cross-origin calls only from the web origin', () => {
+    const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as [[string, any]];
+    expect(api.Properties.CorsConfiguration).toMatchObject({
+      AllowOrigins: [WEB_ORIGIN],
+      AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+    });
+    expect(api.Properties.CorsConfiguration.AllowOrigins).not.toContain(DEFAULT_WEB_ORIGIN);
+  });
+
+  it('logs every request with its caller and throttles the stage', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage') as [[string, any]];
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: API_THROTTLE.rateLimit, ThrottlingBurstLimit: API_THROTTLE.burstLimit },
+    });
+    const logGroup = resources[stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0]]!;
+    expect(logGroup.Type).toBe('AWS::Logs::LogGroup');
+    expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      caller: '$context.authorizer.claims.sub',
+      route: '$context.routeKey',
+      status: '$context.status',
+    });
+  });
+});
+
+describe('the monthly job', () => {
+  it('runs at 01:00 on the 1st in Shanghai, retries delivery, and dead-letters what it cannot deliver', () => {
+    const [[, schedule]] = ofType('AWS::Scheduler::Schedule') as [[string, any]];
+    expect(schedule.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 1 1 * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      State: 'ENABLED',
+      Target: {
+        Arn: getAtt(fnOf(SCHEDULED.entry).node.defaultChild),
+        RetryPolicy: { MaximumRetryAttempts: MONTHLY_RETRY.attempts, MaximumEventAgeInSeconds: MONTHLY_RETRY.maxEventAge.toSeconds() },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+      },
+    });
+  });
+
+  it('sends a run that failed after its retries to the same dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fnOf(SCHEDULED.entry).node.defaultChild),
+      MaximumRetryAttempts: MONTHLY_RUN_RETRIES,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+});
+
+describe('the alarms', () => {
+  const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+  const [[topicId]] = ofType('AWS::SNS::Topic') as [[string, unknown]];
+
+  it('watch every function, the dead-letter queue and the API, and all notify the alarm topic', () => {
+    for (const entry of entries) {
+      const fnName = ref(fnOf(entry).node.defaultChild);
+      expect(alarms, entry).toContainEqual(
+        expect.objectContaining({
+          Namespace: 'AWS/Lambda',
+          MetricName: 'Errors',
+          Dimensions: [{ Name: 'FunctionName', Value: fnName }],
+          Statistic: 'Sum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        }),
+      );
+    }
+    expect(alarms).toContainEqual(
+      expect.objectContaining({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+        Threshold: 1,
+      }),
+    );
+    expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' }));
+    expect(alarms).toHaveLength(entries.length + 2);
+    for (const a of alarms) {
+      expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('go to a topic that refuses publishers without TLS', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topicId }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
