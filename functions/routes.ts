@@ -5,6 +5,11 @@ export interface RouteDef {
   path: string;
   /** The file `functions/<entry>.ts` that exports `handler`. */
   entry: string;
+  /**
+   * A read that opens one record may move its head forward when an interrupted change left it
+   * behind (functions/store/records.ts), so it needs PutItem even though it only answers GET.
+   */
+  repairsHeads?: true;
 }
 
 /** The monthly job's entry `functions/<entry>.ts`, which the CDK stack schedules (read, like ROUTES, by name). */
@@ -17,10 +22,10 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/organisation', entry: 'get-organisation' },
   { method: 'POST', path: '/api/submissions', entry: 'create-submission' },
   { method: 'GET', path: '/api/submissions', entry: 'list-submissions' },
-  { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission' },
+  { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission', repairsHeads: true },
   { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
   { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
-  { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history' },
+  { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history', repairsHeads: true },
   { method: 'GET', path: '/api/compliance', entry: 'get-compliance' },
   { method: 'GET', path: '/api/me/obligations', entry: 'get-my-obligations' },
   { method: 'GET', path: '/api/assessment', entry: 'get-assessment' },

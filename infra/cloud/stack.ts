@@ -102,7 +102,8 @@ export class TaizhangStack extends Stack {
         memorySize: compiles ? 1536 : 512,
         timeout: compiles ? Duration.seconds(29) : undefined,
       });
-      const access: TableAccess = routes.every((r) => r.method === 'GET') ? 'read' : 'readwrite';
+      const reads = routes.every((r) => r.method === 'GET');
+      const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads) ? 'read-repair' : 'read';
       useTable(fn, this.table, access);
       if (compiles) useBucket(fn, this.bucket);
       this.functions.set(entry, fn);

@@ -8,7 +8,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { TaizhangFunction } from './function.js';
 import type { RecordsTable } from './table.js';
 
-export type TableAccess = 'read' | 'readwrite';
+export type TableAccess = 'read' | 'read-repair' | 'readwrite';
 
 /**
  * Exactly the calls functions/store makes. No Scan (no request path scans), no DeleteItem
@@ -17,6 +17,8 @@ export type TableAccess = 'read' | 'readwrite';
  */
 export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  // Reads that may move a record's head forward with a conditional put (never an update or delete).
+  'read-repair': ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   readwrite: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
 };
 
