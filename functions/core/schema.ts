@@ -92,6 +92,9 @@ function numberSchema(f: Field): z.ZodType<number> {
   return base.superRefine((n, ctx) => {
     if (!Number.isFinite(n)) return ctx.addIssue({ code: 'custom', message: '应为有限的数字' });
     if (integer && !Number.isSafeInteger(n)) return ctx.addIssue({ code: 'custom', message: '应为整数' });
+    // DynamoDB keeps numbers between 1E-130 and 1E+126 in magnitude; outside that a write would fail.
+    if (n !== 0 && Math.abs(n) < 1e-130) return ctx.addIssue({ code: 'custom', message: '数值过小' });
+    if (Math.abs(n) >= 1e125) return ctx.addIssue({ code: 'custom', message: '数值过大' });
     if (f.min !== undefined && n < f.min) ctx.addIssue({ code: 'custom', message: `不能小于 ${f.min}` });
     if (f.max !== undefined && n > f.max) ctx.addIssue({ code: 'custom', message: `不能大于 ${f.max}` });
   });

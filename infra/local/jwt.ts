@@ -9,6 +9,7 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, ty
 export const LOCAL_ISSUER = 'http://localhost/taizhang-local';
 export const LOCAL_AUDIENCE = 'taizhang-local';
 const ALG = 'ES256';
+const CLOCK_SKEW_SECONDS = 60;
 
 export interface LocalKeys {
   sign(claims: Record<string, unknown>, options?: { expiresIn?: string }): Promise<string>;
@@ -28,8 +29,17 @@ async function fromJwk(privateJwk: JWK): Promise<LocalKeys> {
         .setIssuedAt()
         .setExpirationTime(options.expiresIn ?? '12h')
         .sign(privateKey),
-    verify: async (token) =>
-      (await jwtVerify(token, publicKey, { issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE, algorithms: [ALG] })).payload,
+    verify: async (token) => {
+      // Like the cloud's authorizer: a token must say when it expires, and may not be issued in the future.
+      const { payload } = await jwtVerify(token, publicKey, {
+        issuer: LOCAL_ISSUER,
+        audience: LOCAL_AUDIENCE,
+        algorithms: [ALG],
+        requiredClaims: ['exp', 'iat'],
+      });
+      if (payload.iat! > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw new Error('token issued in the future');
+      return payload;
+    },
   };
 }
 
