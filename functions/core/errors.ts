@@ -21,7 +21,8 @@ export class AppError extends Error {
 
 export const validationError = (detail: string, errors: FieldError[] = []) =>
   new AppError(400, 'Bad Request', detail, errors);
-export const unauthenticated = (detail = '未登录或登录已失效，请重新登录') => new AppError(401, 'Unauthorized', detail);
+export const unauthenticated = (detail = '未登录或登录已失效，请重新登录') =>
+  new AppError(401, 'Unauthorized', detail, undefined, { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail = '没有权限进行此操作') => new AppError(403, 'Forbidden', detail);
 export const notFound = (detail = '找不到该资源') => new AppError(404, 'Not Found', detail);
 export const conflict = (detail: string, extra?: Record<string, unknown>) =>

@@ -82,7 +82,9 @@ function claimList(value: unknown): string[] {
 export function callerFromClaims(claims: Record<string, unknown> | undefined): Caller {
   const sub = claims?.sub;
   const unit = claims?.unit ?? claims?.['custom:unit'];
-  if (typeof sub !== 'string' || sub === '' || typeof unit !== 'string' || unit === '') throw unauthenticated();
+  // A flattened array ("[a b]") is no identity.
+  const usable = (v: unknown): v is string => typeof v === 'string' && v !== '' && !v.startsWith('[');
+  if (!usable(sub) || !usable(unit)) throw unauthenticated();
   const roles = [...claimList(claims?.roles), ...claimList(claims?.['cognito:groups'])].filter((r): r is Role =>
     (ROLES as readonly string[]).includes(r),
   );

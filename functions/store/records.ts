@@ -188,7 +188,11 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     async list(query: ListQuery) {
       const { index, pk, filterTemplate } = indexFor(query);
       const def = indexOf(index);
-      if (query.cursor !== undefined && !CURSOR_RE.test(query.cursor)) throw new InvalidCursorError();
+      const from = `${query.start ?? '0000-00-00'}#`;
+      const to = `${query.end ?? '9999-99-99'}#~`;
+      // A cursor must come from this range: DynamoDB refuses a start key outside the key condition.
+      if (query.cursor !== undefined && (!CURSOR_RE.test(query.cursor) || query.cursor < from || query.cursor > to))
+        throw new InvalidCursorError();
       let exclusiveStart: Record<string, unknown> | undefined = query.cursor
         ? {
             pk: keys.record(query.cursor.split('#')[1]!),
@@ -206,8 +210,8 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
           KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
           ExpressionAttributeValues: {
             ':pk': pk,
-            ':from': `${query.start ?? '0000-00-00'}#`,
-            ':to': `${query.end ?? '9999-99-99'}#~`,
+            ':from': from,
+            ':to': to,
             ...(filterTemplate ? { ':t': query.templateId } : {}),
           },
           ...(filterTemplate ? { FilterExpression: 'templateId = :t' } : {}),

@@ -67,7 +67,10 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 /** API Gateway hands claims to Lambda as strings, arrays flattened to "[a b]". */
 function flattenClaims(payload: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(payload)) out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : String(v);
+  for (const [k, v] of Object.entries(payload)) {
+    if (v === null || v === undefined) continue;
+    out[k] = Array.isArray(v) ? `[${v.join(' ')}]` : String(v);
+  }
   return out;
 }
 
@@ -114,7 +117,12 @@ export async function createApiServer(options: ApiOptions): Promise<Server> {
     const body = await readBody(req);
     if (!body) return problem(res, 413, 'Content Too Large', `请求内容过大，上限为 ${MAX_BODY_BYTES} 字节`, { Connection: 'close' });
     const match = route.pattern.exec(url.pathname)!;
-    const pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+    let pathParameters: Record<string, string>;
+    try {
+      pathParameters = Object.fromEntries(route.names.map((n, i) => [n, decodeURIComponent(match[i + 1]!)]));
+    } catch {
+      return problem(res, 400, 'Bad Request', '请求路径的编码有误');
+    }
     const query: Record<string, string> = {};
     for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
     const headers: Record<string, string> = {};
