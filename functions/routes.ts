@@ -18,4 +18,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
   { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
   { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history' },
+  { method: 'POST', path: '/api/compilations', entry: 'create-compilation' },
+  { method: 'GET', path: '/api/compilations', entry: 'list-compilations' },
+  { method: 'GET', path: '/api/compilations/{id}/file', entry: 'get-compilation-file' },
 ];

@@ -69,12 +69,13 @@ export interface CompilationStore {
   /** The current compilation's id by period: every period of the unit, or just the one given. */
   currents(unit: string, period?: string): Promise<Map<string, string>>;
   /**
-   * Points the period's "current" at this compilation unless a newer one already is. Returns the
-   * id it replaced, or `false` when a newer compilation is current.
+   * Points the period's "current" at this finished compilation unless a newer run already holds it.
+   * `current` says whether it moved; `other` is the run it replaced (then recorded as `supersedes`)
+   * or the newer run that stays current.
    */
-  makeCurrent(c: Compilation): Promise<string | undefined | false>;
-  /** Flags an older compilation as superseded (informational; the pointer is what counts). */
-  markSuperseded(unit: string, id: string, by: string): Promise<void>;
+  makeCurrent(c: Compilation): Promise<{ current: boolean; other?: string }>;
+  /** Records on an older run which run superseded it (informational: the pointer is what counts). */
+  markSuperseded(unit: string, older: string, newer: string): Promise<void>;
 }
 
 /** Where compiled files are kept: a directory locally, S3 in the cloud. */
