@@ -69,7 +69,8 @@ export interface CompilationStore {
   /** The current compilation's id by period: every period of the unit, or just the one given. */
   currents(unit: string, period?: string): Promise<Map<string, string>>;
   /**
-   * Points the period's "current" at this finished compilation unless a newer run already holds it.
+   * Points the period's "current" at this finished compilation unless a run counting up to a later
+   * day, or the same day but started later, already holds it.
    * `current` says whether it moved; `other` is the run it replaced (then recorded as `supersedes`)
    * or the newer run that stays current.
    */

@@ -153,11 +153,13 @@ export function dynamoCompilationStore(doc: DynamoDBDocumentClient, tableName: s
               entity: 'current-compilation',
               period: c.period,
               compilationId: c.id,
+              asOf: c.asOf,
               since: c.completedAt,
             },
-            // Ids of one period sort by start time: a run never displaces one that started after it.
-            ConditionExpression: 'attribute_not_exists(pk) OR compilationId < :id',
-            ExpressionAttributeValues: { ':id': c.id },
+            // The run that counts up to a later day wins; for the same day, the run that started
+            // later (ids of one period sort by start time). A late or repeated run never steps back.
+            ConditionExpression: 'attribute_not_exists(pk) OR asOf < :asOf OR (asOf = :asOf AND compilationId < :id)',
+            ExpressionAttributeValues: { ':id': c.id, ':asOf': c.asOf },
             ReturnValues: 'ALL_OLD',
           }),
         );
