@@ -13,6 +13,7 @@ import {
 } from '../../functions/core/compilation.js';
 import { AppError } from '../../functions/core/errors.js';
 import { parsePeriod } from '../../functions/core/periods.js';
+import { readAhead } from '../../functions/ledger/compile.js';
 
 const ULID = '01KBCDEFGHJKMNPQRSTVWXYZ00';
 
@@ -125,5 +126,43 @@ describe('download names', () => {
     );
     expect(decodeURIComponent(/filename\*=UTF-8''(.+)$/.exec(header)![1]!)).toBe('2026年11月意识形态工作台账.xlsx');
     expect(contentDisposition("a'(b).xlsx", 'a"b.xlsx')).toBe(`attachment; filename="a_b.xlsx"; filename*=UTF-8''a%27%28b%29.xlsx`);
+  });
+});
+
+describe('reading ahead of the writer', () => {
+  async function* source(n: number, log: string[], failAt?: number) {
+    try {
+      for (let i = 0; i < n; i++) {
+        if (i === failAt) throw new Error('store unavailable');
+        log.push(`read ${i}`);
+        await new Promise((r) => setTimeout(r, 0));
+        yield i;
+      }
+    } finally {
+      log.push('closed');
+    }
+  }
+
+  it('yields every item in order and never runs more than its window ahead', async () => {
+    const log: string[] = [];
+    const out: number[] = [];
+    for await (const x of readAhead(source(50, log), 5)) {
+      const reads = log.filter((l) => l.startsWith('read')).length;
+      expect(reads - x).toBeLessThanOrEqual(5 + 1);
+      out.push(x);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(out).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(log.at(-1)).toBe('closed');
+  });
+
+  it('passes on the store’s error, and closes the source when the writer stops early', async () => {
+    await expect(async () => {
+      for await (const _ of readAhead(source(50, [], 7), 3)) void _;
+    }).rejects.toThrow('store unavailable');
+    const log: string[] = [];
+    for await (const x of readAhead(source(50, log), 3)) if (x === 2) break;
+    expect(log.at(-1)).toBe('closed');
+    expect(log.filter((l) => l.startsWith('read')).length).toBeLessThan(10);
   });
 });
