@@ -27,8 +27,8 @@ export const keys = {
   /** The pointer to a period's current compilation (not under COMP#, so listings skip it). */
   currentCompilation: (period: string) => `CURRENT#${period}`,
   currentPrefix: 'CURRENT#',
-  /** Where a compilation's workbook is kept in the blob store (an S3 key or a path under BLOB_DIR). */
-  compilationFile: (unit: string, id: string) => `compilations/${unit}/${id.split('.')[0]}/${id}.xlsx`,
+  /** Where a compilation's workbook is kept: an S3 key in the ledger bucket, or a path under BLOB_DIR. */
+  compilationFile: (unit: string, id: string) => `${unit}/${id.split('.')[0]}/${id}.xlsx`,
   /** The registry of units, one item per unit, so the monthly job can find them without a scan. */
   units: 'UNITS',
   unitEntry: (unit: string) => `UNIT#${unit}`,

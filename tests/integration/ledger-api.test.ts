@@ -61,7 +61,7 @@ describe('compiling on demand', () => {
     expect(rowsOf(first, 'study-session')).toBe(2);
     expect(rowsOf(first, 'member-report')).toBe(1);
     expect(rowsOf(first, 'party-group-meeting')).toBe(0);
-    expect(existsSync(join(api.blobDir, 'compilations', 'example-bureau', '2026-11', `${first.id}.xlsx`))).toBe(true);
+    expect(existsSync(join(api.blobDir, 'example-bureau', '2026-11', `${first.id}.xlsx`))).toBe(true);
   });
 
   it('downloads the workbook locally with its Chinese file name, bytes matching the recorded hash', async () => {

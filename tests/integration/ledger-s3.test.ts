@@ -76,7 +76,7 @@ describe('compilations with a bucket', () => {
     });
     expect(res.status).toBe(302);
     const location = res.headers.get('location')!;
-    expect(location.startsWith(`${endpoint}/${BUCKET}/compilations/example-bureau/2026-11/${created.body.id}.xlsx?`)).toBe(true);
+    expect(location.startsWith(`${endpoint}/${BUCKET}/example-bureau/2026-11/${created.body.id}.xlsx?`)).toBe(true);
     const file = await fetch(location);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(filename)}`);

@@ -90,7 +90,7 @@ describe('compiling from the store', () => {
     expect(progress.at(-1)).toEqual([N, N]);
     expect(progress.every(([rows], i) => i === 0 || rows >= progress[i - 1]![0])).toBe(true);
 
-    const stream = await deps.blobs.stream(`compilations/${org.unit.id}/2026-11/${done.id}.xlsx`);
+    const stream = await deps.blobs.stream(`${org.unit.id}/2026-11/${done.id}.xlsx`);
     const chunks: Buffer[] = [];
     for await (const c of stream!) chunks.push(c as Buffer);
     const ws = (await openWorkbook(Buffer.concat(chunks))).getWorksheet('理论学习记录')!;
