@@ -62,7 +62,11 @@ export interface WorkbookResult {
   maxBuffered: number;
 }
 
-/** How many rows between looks at the zip stream, and how much may wait there. */
+/**
+ * How many rows between looks at the zip stream, and how much may wait there. Measured (bench/):
+ * waiting only past half a megabyte keeps memory flat and costs nothing measurable; yielding to
+ * the event loop more often did not make it faster.
+ */
 const DRAIN_EVERY = 64;
 const DRAIN_ABOVE = 512 * 1024;
 
