@@ -13,6 +13,11 @@ const EnvSchema = z.object({
   NOTIFY_WEBHOOK_URL: z.url().optional(),
   /** A fixed instant for demos and tests; never set in the cloud. */
   CLOCK_FIXED: z.iso.datetime().optional(),
+  /** Where compiled workbooks go: an S3 bucket in the cloud, or a directory locally. */
+  BUCKET_NAME: z.string().min(3).optional(),
+  BLOB_DIR: z.string().optional(),
+  /** An S3-compatible endpoint for BUCKET_NAME (tests, MinIO); unset in the cloud. */
+  S3_ENDPOINT: z.url().optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { templatesDir: string };
@@ -26,4 +31,17 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`configuration: ${names}`);
   }
   return { ...parsed.data, templatesDir: resolve(parsed.data.TEMPLATES_DIR) };
+}
+
+export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { kind: 'dir'; dir: string };
+
+/**
+ * The blob store the compilation handlers need: exactly one of BUCKET_NAME and BLOB_DIR. Other
+ * handlers never ask, so they run without either.
+ */
+export function blobConfig(config: Config): BlobConfig {
+  if (config.BUCKET_NAME && config.BLOB_DIR) throw new Error('configuration: set BUCKET_NAME or BLOB_DIR, not both');
+  if (config.BUCKET_NAME) return { kind: 's3', bucket: config.BUCKET_NAME, endpoint: config.S3_ENDPOINT };
+  if (config.BLOB_DIR) return { kind: 'dir', dir: resolve(config.BLOB_DIR) };
+  throw new Error('configuration: BUCKET_NAME (cloud) or BLOB_DIR (local) is required to compile ledgers');
 }

@@ -32,4 +32,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/assessment/{period}/items/{itemId}', entry: 'set-assessment-score' },
   { method: 'GET', path: '/api/reminders', entry: 'list-reminders' },
   { method: 'POST', path: '/api/reminders/send', entry: 'send-reminders' },
+  { method: 'POST', path: '/api/compilations', entry: 'create-compilation' },
+  { method: 'GET', path: '/api/compilations', entry: 'list-compilations' },
+  { method: 'GET', path: '/api/compilations/{id}/file', entry: 'get-compilation-file' },
 ];

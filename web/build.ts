@@ -1,6 +1,6 @@
 /**
  * Builds the web app into web/dist: one ES module bundle, one stylesheet (with the status colours
- * generated from functions/core/status.ts, the same legend as the workbook) and the page.
+ * generated from functions/core/ledger-style.ts, the workbook's own legend) and the page.
  * Prints the gzipped sizes. Everything is served from the app's own origin.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { cssColour, STATUS } from '../functions/core/status.js';
+import { STATUS } from '../functions/core/ledger-style.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = resolve(here, 'dist');
@@ -28,7 +28,7 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<Recor
     logLevel: 'warning',
   });
   const statusCss = Object.entries(STATUS)
-    .map(([k, s]) => `.status-${k}{background:${cssColour(s.fill)};color:${cssColour(s.text)};border-color:${cssColour(s.text)}33}`)
+    .map(([k, s]) => `.status-${k}{background:${s.css};color:#${s.text.slice(2)};border-color:#${s.text.slice(2)}33}`)
     .join('\n');
   writeFileSync(join(WEB_DIST, 'app.css'), `${readFileSync(join(here, 'styles.css'), 'utf8')}\n${statusCss}\n`);
   copyFileSync(join(here, 'index.html'), join(WEB_DIST, 'index.html'));

@@ -83,6 +83,8 @@ export interface RecordStore {
   list(query: ListQuery): Promise<RecordPage>;
   /** Active records of one form in a date range, oldest first, page by page (compilation, compliance). */
   iterateByForm(unit: string, templateId: string, start: string, end: string, pageSize?: number): AsyncGenerator<RecordState>;
+  /** How many records iterateByForm would yield (for a progress bar); optional for test doubles. */
+  countByForm?(unit: string, templateId: string, start: string, end: string): Promise<number>;
 }
 
 /** A list cursor that this API did not hand out. */

@@ -21,13 +21,15 @@ export interface HttpRequest {
   header(name: string): string | undefined;
 }
 
-export type Route = (req: HttpRequest, deps: Deps) => Promise<Result>;
+export type Route<D extends Deps = Deps> = (req: HttpRequest, deps: D) => Promise<Result>;
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): Result {
   return { statusCode, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
-export function httpHandler(route: Route, options: { body?: boolean } = {}) {
+/** `deps` picks a richer set of dependencies (the compilation handlers'); it is built on first use. */
+export function httpHandler<D extends Deps = Deps>(route: Route<D>, options: { body?: boolean; deps?: () => D } = {}) {
+  const deps = options.deps ?? (getDeps as () => D);
   const chain = middy<Event, Result, Error, AppContext>().use(securityHeaders()).use(problemErrors()).use(authenticate());
   if (options.body) chain.use(jsonBody());
   return chain.handler((event, context) =>
@@ -39,7 +41,7 @@ export function httpHandler(route: Route, options: { body?: boolean } = {}) {
         query: event.queryStringParameters ?? {},
         header: (name) => header(event, name),
       },
-      getDeps(),
+      deps(),
     ),
   );
 }

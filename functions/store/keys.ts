@@ -1,4 +1,5 @@
 /** Every key format of the table, built here and nowhere else. */
+import { parsePeriod, periodBounds } from '../core/periods.js';
 
 const pad = (n: number) => String(n).padStart(10, '0');
 
@@ -15,7 +16,29 @@ export const keys = {
   byDivision: (unit: string, division: string) => `UNIT#${unit}#DIV#${division}`,
   /** The shared index sort key: date first so a period is one range, id last for uniqueness. */
   recordSort: (date: string, id: string) => `${date}#${id}`,
+  /**
+   * A compilation, in its unit's partition. The period's last day leads, so reading backwards lists
+   * the latest periods first; the id (`<period>.<ulid>`) orders runs of one period by start time.
+   */
+  compilation: (id: string) => `COMP#${periodEnd(id.split('.')[0]!)}#${id}`,
+  compilationPrefix: 'COMP#',
+  /** All runs of one period: its last day and the period, up to the dot before the ulid. */
+  compilationsOf: (period: string) => `COMP#${periodEnd(period)}#${period}.`,
+  /** The pointer to a period's current compilation (not under COMP#, so listings skip it). */
+  currentCompilation: (period: string) => `CURRENT#${period}`,
+  currentPrefix: 'CURRENT#',
+  /** Where a compilation's workbook is kept: an S3 key in the ledger bucket, or a path under BLOB_DIR. */
+  compilationFile: (unit: string, id: string) => `${unit}/${id.split('.')[0]}/${id}.xlsx`,
+  /** The registry of units, one item per unit, so the monthly job can find them without a scan. */
+  units: 'UNITS',
+  unitEntry: (unit: string) => `UNIT#${unit}`,
 } as const;
+
+function periodEnd(period: string): string {
+  const p = parsePeriod(period);
+  if (!p) throw new RangeError(`not a period: ${period}`);
+  return periodBounds(p).end;
+}
 
 /** A list cursor is the last sort key seen; anything else is refused. */
 export const CURSOR_RE = /^\d{4}-\d{2}-\d{2}#[A-Za-z0-9]{10,40}$/;

@@ -1,13 +1,15 @@
 /** The organisation of a unit, one item per unit, cached briefly per container. */
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Organisation } from '../core/templates.js';
 import { isConditionFailed } from './client.js';
 import { keys } from './keys.js';
 
 export interface OrganisationStore {
   get(unit: string): Promise<Organisation | undefined>;
-  /** Writes the organisation only if the unit has none yet; returns whether it wrote. */
+  /** Writes the organisation only if the unit has none yet; returns whether it wrote. Registers the unit either way. */
   putIfAbsent(org: Organisation): Promise<boolean>;
+  /** Every registered unit's id (the monthly job compiles each), read with a Query, never a Scan. */
+  units(): Promise<string[]>;
 }
 
 const CACHE_MS = 60_000;
@@ -26,6 +28,7 @@ export function dynamoOrganisationStore(doc: DynamoDBDocumentClient, tableName: 
       return org;
     },
     async putIfAbsent(org) {
+      let wrote = true;
       try {
         await doc.send(
           new PutCommand({
@@ -34,11 +37,35 @@ export function dynamoOrganisationStore(doc: DynamoDBDocumentClient, tableName: 
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
-        return true;
       } catch (err) {
-        if (isConditionFailed(err)) return false;
-        throw err;
+        if (!isConditionFailed(err)) throw err;
+        wrote = false;
       }
+      // Idempotent, and written after the organisation: a crash in between is repaired by the next load.
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { pk: keys.units, sk: keys.unitEntry(org.unit.id), entity: 'unit', unit: org.unit.id, name: org.unit.name },
+        }),
+      );
+      return wrote;
+    },
+    async units() {
+      const out: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.units },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) out.push(item.unit as string);
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return out;
     },
   };
 }

@@ -42,7 +42,8 @@ function toState(item: Record<string, unknown>): RecordState {
   return out as unknown as RecordState;
 }
 
-function headItem(state: RecordState): Record<string, unknown> {
+/** The head item of a record as stored: its state and, while active, its index keys. */
+export function headItem(state: RecordState): Record<string, unknown> {
   const item: Record<string, unknown> = { pk: keys.record(state.id), sk: keys.head, entity: 'record', ...state };
   // Withdrawn records leave every index, so no listing, compliance count or ledger can see them.
   if (state.status === 'active') {
@@ -226,6 +227,27 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
         if (items.length >= query.limit) break;
       }
       return { items, nextCursor: exclusiveStart![def.sortKey] as string };
+    },
+
+    async countByForm(unit, templateId, start, end) {
+      const def = indexOf('byForm');
+      let count = 0;
+      let exclusiveStart: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: def.name,
+            KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
+            ExpressionAttributeValues: { ':pk': keys.byForm(unit, templateId), ':from': `${start}#`, ':to': `${end}#~` },
+            Select: 'COUNT',
+            ExclusiveStartKey: exclusiveStart,
+          }),
+        );
+        count += page.Count ?? 0;
+        exclusiveStart = page.LastEvaluatedKey;
+      } while (exclusiveStart);
+      return count;
     },
 
     async *iterateByForm(unit, templateId, start, end, pageSize = 200) {

@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -53,6 +53,13 @@ function stop(child: ChildProcess): Promise<number | null> {
 const token = async (role: string) =>
   (await promisify(execFile)('npm', ['run', '-s', 'token', '--', '--role', role], { env })).stdout.trim();
 
+/** `npm run compile`, resolving with its exit code and output whether it succeeds or not. */
+const compile = (period: string) =>
+  promisify(execFile)('npm', ['run', '-s', 'compile', '--', '--period', period], { env }).then(
+    ({ stdout, stderr }) => ({ code: 0, out: stdout + stderr }),
+    (err: { code: number; stdout: string; stderr: string }) => ({ code: err.code, out: err.stdout + err.stderr }),
+  );
+
 describe('npm start', () => {
   it('serves the API, stops on Ctrl-C and keeps the record across a restart', async () => {
     const first = await start();
@@ -73,6 +80,18 @@ describe('npm start', () => {
     const got = await fetch(`${second.url}/api/submissions/${record.id}`, { headers: { authorization: bearer } });
     expect(got.status).toBe(200);
     expect(await got.json()).toEqual(record);
+    expect(second.output()).toMatch(/next monthly compilation \d{4}-\d{2}-01 01:00 \(Asia\/Shanghai\)/);
+    // The store is the running server's: compiling by hand is refused with directions, not a crash.
+    const refused = await compile('2026-07');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('npm start 正在运行');
+    expect(refused.out).toContain(`${second.url}/api/compilations`);
     expect([0, 130]).toContain(await stop(second.child));
+
+    const compiled = await compile('2026-07');
+    expect(compiled.code, compiled.out).toBe(0);
+    expect(compiled.out).toContain('2026年7月意识形态工作台账.xlsx');
+    expect(compiled.out).toMatch(/\s1 {2}班子成员专题汇报/);
+    expect(existsSync(join(dataDir, 'compilations', 'example-bureau', '2026-07'))).toBe(true);
   }, 90_000);
 });

@@ -158,6 +158,37 @@ describe('the web app', () => {
     }
   });
 
+  it('lets the office see the matrix change, compile the month and download a workbook that reads back', async () => {
+    const page = await signIn(/孙丽/, { width: 1366, height: 768 });
+    await page.goto(`${api.url}/#/office/compliance?period=2026-H2`);
+    const zhang = page.locator('tr', { hasText: '张伟（示例）' }).filter({ hasText: 'O4' });
+    await expect.poll(() => zhang.locator('.badge').first().innerText()).toBe('进行中');
+    const report = await api.call('POST', '/api/submissions', {
+      as: 'zhang-wei',
+      body: { templateId: 'member-report', data: { reporter: 'zhang-wei', position: '党组书记、局长', reportDate: '2026-11-25', reportType: '综合汇报', summary: '党组书记下半年意识形态工作综合汇报。' } },
+    });
+    expect(report.status).toBe(201);
+    await page.reload();
+    await expect.poll(() => zhang.locator('.badge').first().innerText()).toBe('已完成');
+
+    await page.goto(`${api.url}/#/office/compilations?period=2026-11`);
+    await page.getByRole('button', { name: '立即汇编' }).click();
+    await page.getByText('汇编完成。').waitFor({ timeout: 30_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载' }).first().click()]);
+    expect(download.suggestedFilename()).toMatch(/2026年11月.*台账\.xlsx$/);
+    const { openWorkbook } = await import('../helpers/ledger.js');
+    const wb = await openWorkbook((await download.path())!);
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names.length).toBeGreaterThanOrEqual(10);
+    const reports = wb.worksheets.find((w) => w.name.includes('专题汇报'))!;
+    let found = false;
+    reports.eachRow((row) => {
+      if ((row.values as unknown[]).some((v) => v === '党组书记、局长')) found = true;
+    });
+    expect(found).toBe(true);
+    await page.close();
+  });
+
   it('shows HTML typed into a field as text, never as markup', async () => {
     const html = '<img src=x onerror="document.title=1">&lt;b&gt;粗体</b>';
     const created = await api.call('POST', '/api/submissions', {

@@ -4,8 +4,10 @@
  * the handlers read their configuration once per process.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { readCatalog } from '../../functions/core/catalog.js';
 import { findPerson } from '../../functions/core/organisation.js';
@@ -31,6 +33,8 @@ export interface TestApi {
   keys: LocalKeys;
   tableName: string;
   endpoint: string;
+  /** Where compiled workbooks go (BLOB_DIR), removed on close. */
+  blobDir: string;
   token(userId: string, overrides?: Record<string, unknown>): Promise<string>;
   call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Every item in the table, for checking that nothing was written. */
@@ -38,18 +42,29 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** `env` adds or overrides variables (an empty string unsets one, as config reads it). */
 export async function startTestApi(
-  options: { now?: string; demo?: boolean; web?: boolean; /** Where the handlers reach the store (a fault proxy). */ handlerEndpoint?: string } = {},
+  options: {
+    now?: string;
+    demo?: boolean;
+    web?: boolean;
+    /** Where the handlers reach the store (a fault proxy). */
+    handlerEndpoint?: string;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
+  const blobDir = mkdtempSync(join(tmpdir(), 'taizhang-blobs-'));
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: options.handlerEndpoint ?? endpoint,
     AWS_REGION: 'local',
     TEMPLATES_DIR,
     CLOCK_FIXED: options.now ?? FIXED_NOW,
+    BLOB_DIR: blobDir,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...options.env,
   });
   const orgs = [exampleOrg(), OTHER_UNIT];
   await prepareTable(endpoint, tableName, orgs);
@@ -81,6 +96,7 @@ export async function startTestApi(
     keys,
     tableName,
     endpoint,
+    blobDir,
     token,
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
@@ -109,6 +125,7 @@ export async function startTestApi(
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       doc.destroy();
+      rmSync(blobDir, { recursive: true, force: true });
     },
   };
 }

@@ -40,6 +40,8 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-my-obligations': 'read',
   'get-assessment': 'read',
   'list-reminders': 'read',
+  'list-compilations': 'read',
+  'get-compilation-file': 'read',
   'get-submission': 'read-repair',
   'get-submission-history': 'read-repair',
 };

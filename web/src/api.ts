@@ -61,11 +61,15 @@ export async function api<T>(method: string, path: string, body?: unknown, heade
   return json as T;
 }
 
-/** Downloads a file through the API (a local byte response or a redirect to a signed URL). */
-export async function download(path: string, fallbackName: string): Promise<Blob> {
+/** Downloads a file through the API: the bytes (locally), or a short-lived link to go to (cloud). */
+export async function download(path: string, fallbackName: string): Promise<Blob | undefined> {
   const token = session.token();
-  const res = await fetch(session.base + path, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const res = await fetch(`${session.base}${path}?link=1`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   if (!res.ok) throw new ApiError({ status: res.status, title: res.statusText, detail: `下载失败（${res.status}）` });
+  if ((res.headers.get('content-type') ?? '').startsWith('application/json')) {
+    location.assign(((await res.json()) as { url: string }).url);
+    return undefined;
+  }
   const blob = await res.blob();
   const disposition = res.headers.get('content-disposition') ?? '';
   const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition);

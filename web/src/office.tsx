@@ -211,14 +211,21 @@ function Assessment({ ctx, period }: { ctx: Ctx; period: string }) {
 interface Compilation {
   id: string;
   period: string;
-  status: string;
-  createdAt?: string;
-  compiledAt?: string;
-  trigger?: string;
+  asOf: string;
+  status: 'running' | 'done' | 'failed';
+  trigger: 'scheduled' | 'on-demand';
+  byName: string;
+  startedAt: string;
+  completedAt?: string;
   size?: number;
-  fileName?: string;
-  superseded?: boolean;
+  filename: string;
+  current: boolean;
+  superseded: boolean;
+  file?: string;
+  error?: string;
 }
+
+const STATUS_WORDS = { running: '正在汇编', done: '已完成', failed: '失败' } as const;
 
 function Compilations({ period }: { period: string }) {
   const [items, setItems] = useState<Compilation[]>();
@@ -262,12 +269,14 @@ function Compilations({ period }: { period: string }) {
         {items?.map((c) => (
           <li key={c.id}>
             <span>
-              {c.period} · {c.trigger === 'scheduled' ? '每月自动' : '手动'} · {c.status === 'done' ? '已完成' : c.status}
+              {periodLabel(parsePeriod(c.period)!)}（截至 {c.asOf}）· {c.trigger === 'scheduled' ? '每月自动' : `${c.byName} 手动`} · {STATUS_WORDS[c.status]}
+              {c.current ? ' · 当前版本' : ''}
               {c.superseded ? ' · 已被新版本取代' : ''}
               {c.size ? ` · ${Math.ceil(c.size / 1024)} KB` : ''}
+              {c.error ? ` · ${c.error}` : ''}
             </span>
-            {c.status === 'done' && (
-              <button type="button" onClick={() => download(`/api/compilations/${c.id}/file`, c.fileName ?? `${c.period}台账.xlsx`).catch(setError)}>
+            {c.file && (
+              <button type="button" onClick={() => download(c.file!, c.filename).catch(setError)}>
                 下载
               </button>
             )}

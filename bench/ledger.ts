@@ -1,0 +1,356 @@
+/**
+ * `npm run bench [-- --rows 10000,100000,300000] [--repeat 3] [--no-store]` (or BENCH_ROWS=…):
+ * measures the ledger workbook at N records, each variant in its own child process so that peak
+ * RSS belongs to that variant alone.
+ *
+ * (a) the workbook writer alone, records already in memory → .xlsx, against a bare exceljs
+ *     streaming write of the same rows with no styles, and against a lower bound that only builds
+ *     the sheet XML and deflates it with zlib level 1;
+ * (b) the whole compilation from the store (in-memory dynalite, paged Query, upload to a local
+ *     blob directory), against a bare paged Query of the same items plus (a).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { finished } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createDeflateRaw } from 'node:zlib';
+import { readCatalog } from '../functions/core/catalog.js';
+import type { CompilationDeps } from '../functions/core/compilation.js';
+import { ledgerColumns, rowFormatter, type LedgerValue } from '../functions/core/ledger-layout.js';
+import type { Period } from '../functions/core/periods.js';
+import { pendingContent } from '../functions/ledger/content.js';
+import { benchData } from './data.js';
+
+// Each child loads only what its variant uses, so its RSS is not inflated by the others' libraries.
+const exceljs = async () => (await import('exceljs')).default;
+const dynamo = async () => ({
+  ...(await import('@aws-sdk/lib-dynamodb')),
+  ...(await import('../functions/store/client.js')),
+  ...(await import('../functions/store/records.js')),
+});
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const args = process.argv.slice(2);
+const opt = (name: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const catalog = readCatalog(process.env.TEMPLATES_DIR ?? 'templates');
+const YEAR: Period = { kind: 'year', year: 2026, index: 1 };
+const AS_OF = '2026-12-31';
+const TABLE = 'bench';
+
+type Variant = 'format' | 'bound' | 'bare' | 'writer' | 'query' | 'compile';
+interface Measure {
+  variant: Variant;
+  rows: number;
+  ms: number;
+  /** CPU time of the process (main thread and zlib's threads) while measured: steadier than wall time on a busy machine. */
+  cpuMs: number;
+  peakRss: number;
+  startRss: number;
+  size?: number;
+}
+
+// ───────────────────────────── children: one variant each ─────────────────────────────
+
+async function* asAsync<T>(items: Iterable<T>): AsyncGenerator<T> {
+  for (const x of items) yield x;
+}
+
+/** The rows the ledger writer would write, made the same way: records through the row formatter. */
+async function* formattedRows(data: ReturnType<typeof benchData>, f: number): AsyncGenerator<LedgerValue[]> {
+  const format = rowFormatter(data.forms[f]!, data.org);
+  let j = 0;
+  for (const r of data.records(f)) yield format(r, ++j);
+}
+
+/** Only making the records and formatting them: the share of every variant that is not writing. */
+async function runFormat(n: number) {
+  const data = benchData(catalog, n);
+  let cells = 0;
+  for (let f = 0; f < data.forms.length; f++) for await (const row of formattedRows(data, f)) cells += row.length;
+  if (cells === 0 && n > 0) throw new Error('no rows');
+}
+
+async function runWriter(n: number, file: string) {
+  const data = benchData(catalog, n);
+  const { writeWorkbook } = await import('../functions/ledger/workbook.js');
+  await writeWorkbook(
+    {
+      org: data.org,
+      period: YEAR,
+      asOf: AS_OF,
+      compiledAt: new Date('2027-01-01T01:00:00+08:00'),
+      compiledBy: 'bench',
+      trigger: 'scheduled',
+      content: await pendingContent({ organisation: async () => data.org })(data.org.unit.id, '2026', AS_OF),
+      ledgers: data.forms.map((form, f) => ({ form, records: () => asAsync(data.records(f)) })),
+    },
+    file,
+  );
+}
+
+async function runBare(n: number, file: string) {
+  const data = benchData(catalog, n);
+  const ExcelJS = await exceljs();
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: false, useSharedStrings: false });
+  for (let f = 0; f < data.forms.length; f++) {
+    const ws = wb.addWorksheet(data.forms[f]!.title);
+    for await (const row of formattedRows(data, f)) ws.addRow(row).commit();
+    ws.commit();
+  }
+  await wb.commit();
+}
+
+const ESC = /[&<>]/g;
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const letters = (n: number) => Array.from({ length: n }, (_, i) => (i < 26 ? '' : String.fromCharCode(64 + Math.floor(i / 26))) + String.fromCharCode(65 + (i % 26)));
+
+/** The lower bound: sheet XML by hand (inline strings, no styles), deflated at level 1 to a file. */
+async function runBound(n: number, file: string) {
+  const data = benchData(catalog, n);
+  const deflate = createDeflateRaw({ level: 1 });
+  const out = createWriteStream(file);
+  deflate.pipe(out);
+  const write = async (text: string) => {
+    if (!deflate.write(text)) await once(deflate, 'drain');
+  };
+  for (let f = 0; f < data.forms.length; f++) {
+    const cols = letters(ledgerColumns(data.forms[f]!).length);
+    let buf = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+    let r = 3;
+    for await (const row of formattedRows(data, f)) {
+      r++;
+      buf += `<row r="${r}">`;
+      for (let c = 0; c < row.length; c++) {
+        const v = row[c];
+        if (v === null || v === undefined) continue;
+        if (typeof v === 'number') buf += `<c r="${cols[c]}${r}"><v>${v}</v></c>`;
+        else if (v instanceof Date) buf += `<c r="${cols[c]}${r}"><v>${v.getTime() / 86_400_000 + 25_569}</v></c>`;
+        else buf += `<c r="${cols[c]}${r}" t="inlineStr"><is><t xml:space="preserve">${v.replace(ESC, (ch) => escapes[ch]!)}</t></is></c>`;
+      }
+      buf += '</row>';
+      if (buf.length > 65_536) {
+        await write(buf);
+        buf = '';
+      }
+    }
+    await write(`${buf}</sheetData></worksheet>`);
+  }
+  deflate.end();
+  await finished(out);
+}
+
+async function runQuery(n: number, endpoint: string) {
+  const { createDocumentClient, dynamoRecordStore } = await dynamo();
+  const doc = createDocumentClient({ region: 'local', endpoint });
+  const store = dynamoRecordStore(doc, TABLE);
+  let count = 0;
+  for (const form of catalog.forms)
+    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, 250)) if (r.id) count++;
+  doc.destroy();
+  if (count !== n) throw new Error(`query read ${count} records, expected ${n}`);
+}
+
+async function runCompile(n: number, endpoint: string, dir: string) {
+  const { createDocumentClient, dynamoRecordStore } = await dynamo();
+  const { dynamoCompilationStore } = await import('../functions/store/compilations.js');
+  const { localBlobStore } = await import('../functions/store/blobs.js');
+  const { compileLedgers } = await import('../functions/ledger/compile.js');
+  const { dynamoScoreStore } = await import('../functions/store/scores.js');
+  const { logNotifier } = await import('../functions/notifiers.js');
+  const doc = createDocumentClient({ region: 'local', endpoint });
+  const org = catalog.exampleOrganisation;
+  const deps: CompilationDeps = {
+    catalog,
+    records: dynamoRecordStore(doc, TABLE),
+    scores: dynamoScoreStore(doc, TABLE),
+    notifier: logNotifier(),
+    organisation: async () => org,
+    now: () => new Date(),
+    compilations: dynamoCompilationStore(doc, TABLE),
+    blobs: localBlobStore(dir),
+    content: pendingContent({ organisation: async () => org }),
+  };
+  const done = await compileLedgers(deps, { unit: org.unit.id, period: YEAR, asOf: AS_OF, trigger: 'scheduled', by: { id: 'bench', name: 'bench' } });
+  doc.destroy();
+  const rows = done.sheets!.reduce((a, s) => a + (s.templateId ? s.rows : 0), 0);
+  if (rows !== n) throw new Error(`compiled ${rows} rows, expected ${n}`);
+  return done.size!;
+}
+
+async function child(variant: Variant) {
+  const n = Number(opt('rows'));
+  const dir = mkdtempSync(join(tmpdir(), `bench-${variant}-`));
+  const file = join(dir, 'out.xlsx');
+  // Build the text corpus and load the variant's libraries before the clock starts (a Lambda has
+  // its libraries loaded at cold start).
+  benchData(catalog, 1).records(0).next();
+  if (variant === 'writer') await import('../functions/ledger/workbook.js');
+  if (variant === 'bare') await exceljs();
+  if (variant === 'query' || variant === 'compile') await dynamo();
+  if (variant === 'compile') await import('../functions/ledger/compile.js');
+  global.gc?.();
+  const startRss = process.memoryUsage().rss;
+  let peak = startRss;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let size: number | undefined;
+  try {
+    if (variant === 'writer') await runWriter(n, file);
+    else if (variant === 'bare') await runBare(n, file);
+    else if (variant === 'bound') await runBound(n, file);
+    else if (variant === 'format') await runFormat(n);
+    else if (variant === 'query') await runQuery(n, opt('endpoint')!);
+    else size = await runCompile(n, opt('endpoint')!, dir);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(sampler);
+    if (size === undefined && variant !== 'query' && variant !== 'format') size = statSync(file).size;
+    // The kernel's high-water mark catches peaks between samples (a busy loop delays the timer).
+    const maxRss = process.resourceUsage().maxRSS * 1024;
+    const m: Measure = { variant, rows: n, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRss: Math.max(peak, maxRss), startRss, size };
+    process.stdout.write(`${JSON.stringify(m)}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ───────────────────────────── parent: seed, run, report ─────────────────────────────
+
+function runChild(variant: Variant, n: number, endpoint?: string): Promise<Measure> {
+  const script = fileURLToPath(import.meta.url);
+  const argv = [...process.execArgv, '--expose-gc', script, '--child', variant, '--rows', String(n), ...(endpoint ? ['--endpoint', endpoint] : [])];
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    p.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${variant} at ${n} rows exited ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as Measure);
+    });
+  });
+}
+
+async function seed(endpoint: string, n: number) {
+  const { createDocumentClient, ensureTable, headItem, BatchWriteCommand } = await dynamo();
+  const doc = createDocumentClient({ region: 'local', endpoint });
+  await ensureTable(doc, TABLE);
+  const data = benchData(catalog, n);
+  const t0 = Date.now();
+  let written = 0;
+  const queue = (function* () {
+    for (let f = 0; f < data.forms.length; f++) {
+      let batch: Record<string, unknown>[] = [];
+      for (const r of data.records(f)) {
+        batch.push(headItem(r));
+        if (batch.length === 25) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
+    }
+  })();
+  const worker = async () => {
+    for (const batch of queue) {
+      let items = batch.map((Item) => ({ PutRequest: { Item } }));
+      while (items.length) {
+        const out = await doc.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items } }));
+        items = (out.UnprocessedItems?.[TABLE] ?? []) as typeof items;
+      }
+      written += batch.length;
+      if (written % 5000 < 25) process.stderr.write(`\r  seeding ${written.toLocaleString('en')}/${n.toLocaleString('en')} records…`);
+    }
+  };
+  await Promise.all(Array.from({ length: 6 }, worker));
+  doc.destroy();
+  process.stderr.write(`\r  seeded ${n.toLocaleString('en')} records in ${((Date.now() - t0) / 1000).toFixed(0)} s${' '.repeat(20)}\n`);
+}
+
+const median = (ms: Measure[]) => [...ms].sort((a, b) => a.ms - b.ms)[Math.floor(ms.length / 2)]!;
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(b < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const rate = (m: Measure) => Math.round(m.rows / (m.ms / 1000)).toLocaleString('en');
+
+function shape(n: number) {
+  const data = benchData(catalog, Math.min(n, 4000));
+  let chars = 0;
+  let cols = 0;
+  let rows = 0;
+  data.forms.forEach((form, f) => {
+    const format = rowFormatter(form, data.org);
+    for (const r of data.records(f)) {
+      const row = format(r, 1);
+      rows++;
+      cols += row.length;
+      for (const v of row) if (typeof v === 'string') chars += v.length;
+    }
+  });
+  return { chars: Math.round(chars / rows), cols: Math.round(cols / rows), sheets: data.forms.length };
+}
+
+async function main() {
+  const child_ = opt('child') as Variant | undefined;
+  if (child_) return child(child_);
+  const rowsList = (opt('rows') ?? process.env.BENCH_ROWS ?? '10000,100000').split(',').map((s) => Number(s.replace(/k$/i, '000')));
+  const repeat = Number(opt('repeat') ?? process.env.BENCH_REPEAT ?? 1);
+  const withStore = !args.includes('--no-store');
+  const s = shape(rowsList[0]!);
+  console.log(`ledger benchmark: ${s.sheets} form sheets, about ${s.cols} columns and ${s.chars} characters of text a row; median of ${repeat}`);
+  const summary: string[] = [];
+  for (const n of rowsList) {
+    /** Runs the variants in turn, `repeat` rounds, so a change in the machine's load hits them all alike. */
+    const rounds = async (variants: Variant[], endpoint?: string) => {
+      const all = new Map<Variant, Measure[]>(variants.map((v) => [v, []]));
+      for (let i = 0; i < repeat; i++) for (const v of variants) all.get(v)!.push(await runChild(v, n, endpoint));
+      return variants.map((v) => median(all.get(v)!));
+    };
+    console.log(`\n${n.toLocaleString('en')} records`);
+    const [format, bound, bare, writer] = (await rounds(['format', 'bound', 'bare', 'writer'])) as [Measure, Measure, Measure, Measure];
+    let query: Measure | undefined;
+    let whole: Measure | undefined;
+    if (withStore) {
+      const { startEmbeddedStore } = await import('../infra/local/embedded-store.js');
+      const store = await startEmbeddedStore();
+      try {
+        await seed(store.endpoint, n);
+        [query, whole] = await rounds(['query', 'compile'], store.endpoint);
+      } finally {
+        await store.close();
+      }
+    }
+    const line = (label: string, m: Measure, ratio = '') =>
+      console.log(
+        `  ${label.padEnd(30)} ${secs(m.ms).padStart(9)} (cpu ${secs(m.cpuMs).padStart(7)}) ${rate(m).padStart(9)} rows/s  peak RSS ${mb(m.peakRss).padStart(7)} (start ${mb(m.startRss)})${m.size ? `  file ${mb(m.size).padStart(6)}` : ''.padEnd(13)}  ${ratio}`,
+      );
+    const mark = (ok: boolean) => (ok ? '✓' : '✗');
+    const vsBare = writer.ms / bare.ms;
+    const vsBound = writer.ms / bound.ms;
+    line('    making + formatting records', format, '(part of every (a) variant)');
+    line('(a) zlib level-1 lower bound', bound);
+    line('(a) bare exceljs, no styles', bare, `${(bare.ms / bound.ms).toFixed(2)}× bound`);
+    line('(a) ledger writer', writer, `${vsBare.toFixed(2)}× bare ${mark(vsBare <= 1.3)}  ${vsBound.toFixed(2)}× bound ${mark(vsBound <= 2.5)}`);
+    let vsBase: number | undefined;
+    if (query && whole) {
+      vsBase = whole.ms / (query.ms + writer.ms);
+      line('(b) paged Query only', query);
+      line('(b) whole compilation', whole, `${vsBase.toFixed(2)}× (Query + writer = ${secs(query.ms + writer.ms)}) ${mark(vsBase <= 1.3)}`);
+    }
+    summary.push(
+      `| ${n.toLocaleString('en')} | ${rate(writer)} | ${mb(writer.peakRss)} | ${mb(writer.size!)} | ${vsBare.toFixed(2)} | ${vsBound.toFixed(2)} | ${rate(bare)} / ${mb(bare.peakRss)} | ${rate(bound)} / ${mb(bound.peakRss)} | ${
+        whole && query ? `${rate(whole)} / ${mb(whole.peakRss)} | ${rate(query)} | ${vsBase!.toFixed(2)}` : '– | – | –'
+      } |`,
+    );
+  }
+  console.log('\n| records | writer rows/s | writer peak RSS | file | ×bare | ×bound | bare rows/s / RSS | bound rows/s / RSS | compile rows/s / RSS | Query rows/s | compile ×(Query+writer) |');
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const l of summary) console.log(l);
+}
+
+await main();

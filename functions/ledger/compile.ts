@@ -1,0 +1,167 @@
+/**
+ * One compilation from start to finish: record it as running, ask for the cover, assessment and
+ * summary content, stream every form's records from the store into a workbook in a temporary
+ * file, hash it, upload it, mark the run done, and only then make it the period's current one.
+ * A run that fails or crashes at any step is never current.
+ */
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monotonicFactory } from 'ulid';
+import { compilationId, XLSX_TYPE, type Compilation, type CompilationDeps, type Trigger } from '../core/compilation.js';
+import { compilationFilename, rangeLabel } from '../core/ledger-layout.js';
+import { formatPeriod, periodBounds, type Period } from '../core/periods.js';
+import { keys } from '../store/keys.js';
+import { writeWorkbook } from './workbook.js';
+
+export interface CompileRequest {
+  unit: string;
+  period: Period;
+  /** The last day counted, `YYYY-MM-DD` (the period's end, or today for the current period). */
+  asOf: string;
+  trigger: Trigger;
+  by: { id: string; name: string };
+  /** Rows written so far, and the total when `estimate` asked for one. */
+  onProgress?(rows: number, total: number | undefined): void;
+  /** Count the records first so that progress has a total (costs one COUNT query per form). */
+  estimate?: boolean;
+}
+
+/** Records of one form are read this many at a time. */
+const PAGE_SIZE = 250;
+
+const nextUlid = monotonicFactory();
+
+/**
+ * Reads ahead of the writer: up to `max` items are fetched while earlier ones are being written,
+ * so the store's next page is on its way while this one turns into rows.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, max: number): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  const buffer: T[] = [];
+  let head = 0;
+  let finished = false;
+  let failure: { error: unknown } | undefined;
+  let stop = false;
+  let wakeConsumer: (() => void) | undefined;
+  let wakeProducer: (() => void) | undefined;
+  const pump = (async () => {
+    try {
+      while (!stop) {
+        if (buffer.length - head >= max) await new Promise<void>((r) => (wakeProducer = r));
+        if (stop) break;
+        const next = await it.next();
+        if (next.done) break;
+        buffer.push(next.value);
+        wakeConsumer?.();
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      finished = true;
+      wakeConsumer?.();
+    }
+  })();
+  try {
+    for (;;) {
+      if (head < buffer.length) {
+        const value = buffer[head++]!;
+        // Compact now and then rather than shifting every item.
+        if (head > 1024) {
+          buffer.splice(0, head);
+          head = 0;
+        }
+        wakeProducer?.();
+        wakeProducer = undefined;
+        yield value;
+        continue;
+      }
+      if (failure) throw failure.error;
+      if (finished) return;
+      await new Promise<void>((r) => (wakeConsumer = r));
+      wakeConsumer = undefined;
+    }
+  } finally {
+    stop = true;
+    wakeProducer?.();
+    await pump;
+    // Closes the source when the writer stopped early (an error); a no-op once it is exhausted.
+    await it.return?.(undefined);
+  }
+}
+
+/** Compiles one unit's ledgers for a period and returns the finished compilation's metadata. */
+export async function compileLedgers(deps: CompilationDeps, req: CompileRequest): Promise<Compilation & { current: boolean }> {
+  const org = await deps.organisation(req.unit);
+  if (!org) throw new Error(`unit ${req.unit} has no organisation`);
+  const period = formatPeriod(req.period);
+  const { start } = periodBounds(req.period);
+  const startedAt = deps.now();
+  const id = compilationId(period, nextUlid(startedAt.getTime()));
+  const meta: Compilation = {
+    id,
+    unit: req.unit,
+    period,
+    asOf: req.asOf,
+    trigger: req.trigger,
+    by: req.by.id,
+    byName: req.by.name,
+    status: 'running',
+    startedAt: startedAt.toISOString(),
+    blobKey: keys.compilationFile(req.unit, id),
+    filename: compilationFilename(rangeLabel(req.period, req.asOf)),
+  };
+  await deps.compilations.start(meta);
+  const file = join(tmpdir(), `taizhang-${id}.xlsx`);
+  try {
+    const forms = deps.catalog.forms;
+    let total: number | undefined;
+    if (req.estimate && deps.records.countByForm) {
+      const counts = await Promise.all(forms.map((f) => deps.records.countByForm!(req.unit, f.id, start, req.asOf)));
+      total = counts.reduce((a, b) => a + b, 0);
+    }
+    // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited.
+    const content = await deps.content(req.unit, period, req.asOf);
+    req.onProgress?.(0, total);
+    const result = await writeWorkbook(
+      {
+        org,
+        period: req.period,
+        asOf: req.asOf,
+        compiledAt: startedAt,
+        compiledBy: req.by.name,
+        trigger: req.trigger,
+        content,
+        ledgers: forms.map((form) => ({
+          form,
+          records: () => readAhead(deps.records.iterateByForm(req.unit, form.id, start, req.asOf, PAGE_SIZE), 2 * PAGE_SIZE),
+        })),
+        onProgress: (rows) => req.onProgress?.(rows, total),
+      },
+      file,
+    );
+    await deps.blobs.put(meta.blobKey, file, XLSX_TYPE, result.sha256);
+    const done: Compilation = {
+      ...meta,
+      status: 'done',
+      completedAt: deps.now().toISOString(),
+      sheets: result.sheets,
+      size: result.size,
+      sha256: result.sha256,
+    };
+    await deps.compilations.finish(done);
+    const moved = await deps.compilations.makeCurrent(done);
+    if (moved.current) {
+      if (moved.other) await deps.compilations.markSuperseded(req.unit, moved.other, id);
+      return { ...done, ...(moved.other ? { supersedes: moved.other } : {}), current: true };
+    }
+    if (moved.other) await deps.compilations.markSuperseded(req.unit, id, moved.other);
+    return { ...done, ...(moved.other ? { supersededBy: moved.other } : {}), current: false };
+  } catch (err) {
+    const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    await deps.compilations.fail(req.unit, id, message.slice(0, 500)).catch(() => {});
+    throw err;
+  } finally {
+    await rm(file, { force: true });
+  }
+}

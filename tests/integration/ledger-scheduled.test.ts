@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CompilationDeps } from '../../functions/core/compilation.js';
+import { parsePeriod } from '../../functions/core/periods.js';
+import { handler } from '../../functions/compile-scheduled.js';
+import { getCompilationDeps } from '../../functions/deps.js';
+import { compileLedgers } from '../../functions/ledger/compile.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+import { studySession } from '../helpers/fixtures.js';
+import { fixedProvider } from '../helpers/ledger.js';
+
+let api: TestApi;
+let deps: ReturnType<typeof getCompilationDeps>;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  deps = getCompilationDeps();
+  for (const date of ['2026-10-31', '2026-11-01', '2026-11-15']) {
+    const res = await api.call('POST', '/api/submissions', { as: 'sun-li', body: studySession({ date }) });
+    expect(res.status).toBe(201);
+  }
+});
+afterAll(() => api.close());
+
+const list = async (period: string, unit = 'example-bureau') =>
+  (await api.call('GET', `/api/compilations?period=${period}`, { as: unit === 'example-bureau' ? 'sun-li' : 'other-office' })).body.items as any[];
+const studyRows = (c: any) => c.sheets.find((s: any) => s.templateId === 'study-session').rows;
+
+describe('the monthly job', () => {
+  it('at 01:00 on 1 December in Shanghai compiles November and the year to date for every unit', async () => {
+    const out = await handler({ time: '2026-11-30T17:00:00Z' });
+    expect(out.compiled.map((o) => `${o.unit} ${o.period}`).sort()).toEqual([
+      'example-bureau 2026',
+      'example-bureau 2026-11',
+      'other-bureau 2026',
+      'other-bureau 2026-11',
+    ]);
+    const [november] = await list('2026-11');
+    expect(november).toMatchObject({ trigger: 'scheduled', by: 'scheduler', asOf: '2026-11-30', status: 'done', current: true });
+    expect(studyRows(november)).toBe(2);
+    const [year] = await list('2026');
+    expect(year).toMatchObject({ asOf: '2026-11-30', filename: '2026年1—11月意识形态工作台账.xlsx' });
+    expect(studyRows(year)).toBe(3);
+    expect(await list('2026-11', 'other-bureau')).toHaveLength(1);
+  });
+
+  it('one second before midnight on 30 November in Shanghai compiles October instead', async () => {
+    const out = await handler({ time: '2026-11-30T15:59:59Z' });
+    expect(out.compiled.filter((o) => o.unit === 'example-bureau').map((o) => o.period)).toEqual(['2026-10', '2026']);
+    const [october] = await list('2026-10');
+    expect(october).toMatchObject({ asOf: '2026-10-31', current: true });
+    expect(studyRows(october)).toBe(1);
+    // The year compiled to 31 October does not displace the one compiled to 30 November.
+    const years = await list('2026');
+    expect(years.find((c) => c.current).asOf).toBe('2026-11-30');
+    expect(years.find((c) => c.asOf === '2026-10-31')).toMatchObject({ current: false, superseded: true });
+  });
+
+  it('run twice for the same month keeps one current compilation, the rerun superseding the first', async () => {
+    // The same instant as the first run, written with Shanghai's offset, as a retry might send it.
+    const out = await handler({ time: '2026-12-01T01:00:00+08:00', 'detail-type': 'Scheduled Event' });
+    expect(out.compiled[0]!.period).toBe('2026-11');
+    const runs = await list('2026-11');
+    expect(runs).toHaveLength(2);
+    expect(runs.filter((c) => c.current)).toHaveLength(1);
+    expect(runs[0].current).toBe(true);
+    expect(runs[0].supersedes).toBe(runs[1].id);
+    expect(runs[1]).toMatchObject({ current: false, superseded: true, supersededBy: runs[0].id });
+  });
+
+  it('without a time uses the clock, and refuses a time it cannot read', async () => {
+    // The test clock shows 28 November: October is the month that ended.
+    const out = await handler({});
+    expect(out.compiled[0]!.period).toBe('2026-10');
+    await expect(handler({ time: 'yesterday' })).rejects.toThrow(/ISO-8601/);
+  });
+});
+
+describe('a compilation that fails', () => {
+  const failing = (over: Partial<CompilationDeps>): CompilationDeps => ({ ...deps, ...over });
+  const request = { unit: 'example-bureau', period: parsePeriod('2026-09')!, asOf: '2026-09-30', trigger: 'on-demand' as const, by: { id: 'sun-li', name: '孙丽（示例）' } };
+
+  it('is recorded as failed and never becomes current, whichever step fails', async () => {
+    const good = await compileLedgers(failing({ content: fixedProvider }), request);
+    expect(good.current).toBe(true);
+    await expect(
+      compileLedgers(failing({ blobs: { ...deps.blobs, put: () => Promise.reject(new Error('disk full')) } }), request),
+    ).rejects.toThrow('disk full');
+    await expect(compileLedgers(failing({ content: () => Promise.reject(new Error('no content')) }), request)).rejects.toThrow('no content');
+    const runs = await list('2026-09');
+    expect(runs).toHaveLength(3);
+    expect(runs.map((c) => c.status)).toEqual(['failed', 'failed', 'done']);
+    expect(runs[0].error).toMatch(/no content/);
+    expect(runs[1].error).toMatch(/disk full/);
+    expect(runs.filter((c) => c.current).map((c) => c.id)).toEqual([good.id]);
+    expect(runs[0].file).toBeUndefined();
+    const file = await api.call('GET', `/api/compilations/${runs[1].id}/file`, { as: 'sun-li' });
+    expect(file.status).toBe(409);
+  });
+});
