@@ -269,6 +269,9 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['PUT',    '/api/assessment/{period}/items/{itemId}', '/api/assessment/2026/items/A10',         403, 403, 403, 200, 403, 200],
   ['GET',    '/api/reminders',                          '/api/reminders',                         403, 403, 403, 200, 403, 200],
   ['POST',   '/api/reminders/send',                     '/api/reminders/send',                    403, 403, 403, 200, 403, 200],
+  ['POST',   '/api/compilations',                       '/api/compilations',                      201, 403, 403, 201, 403, 201],
+  ['GET',    '/api/compilations',                       '/api/compilations?period=2026-11',       200, 403, 403, 200, 403, 200],
+  ['GET',    '/api/compilations/{id}/file',             '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 404, 403, 403, 404, 403, 404],
 ];
 
 const CALLER_DIVISION: Record<string, string | undefined> = { 'zhou-tao': 'policy', 'sun-li': 'office', 'xu-jing': 'policy', 'other-office': 'office' };
@@ -276,6 +279,7 @@ const isOversight = (role: Role) => role === 'secretary' || role === 'office' ||
 
 function bodyFor(method: string, route: string, role: Role): unknown {
   if (method === 'POST' && route === '/api/submissions') return recordBody(role === 'other-unit' ? 'other-leader' : CALLER[role]);
+  if (method === 'POST' && route === '/api/compilations') return { period: '2026-11' };
   if (route === '/api/assessment/{period}/items/{itemId}') return { score: role === 'office' ? 8 : 3, reason: `${CALLER[role]} 的评分` };
   return undefined;
 }
@@ -419,10 +423,12 @@ function everyRoute(id: string): RouteRequest[] {
   return ROUTES.map((r) => {
     let path = r.path.replace('/api/templates/{id}', '/api/templates/member-report').replace('{id}', id).replace('{period}', '2026').replace('{itemId}', 'A10');
     if (r.path === '/api/compliance' || r.path === '/api/assessment') path += '?period=2026';
+    if (r.method === 'GET' && r.path === '/api/compilations') path += '?period=2026-11';
     let body: unknown;
     if (r.method === 'POST' && r.path === '/api/submissions') body = studySession({ topic: '令牌测试' });
     if (r.method === 'PUT' && r.path === '/api/submissions/{id}') body = { data: studySession({ remarks: '令牌测试修改' }).data, version: 1 };
     if (r.method === 'PUT' && r.path.startsWith('/api/assessment/')) body = { score: 5, reason: '令牌测试评分' };
+    if (r.method === 'POST' && r.path === '/api/compilations') body = { period: '2026-11' };
     return { method: r.method, path, route: `${r.method} ${r.path}`, body };
   });
 }
@@ -595,7 +601,11 @@ describe('bearer tokens', () => {
     expect(reminders, 'the control does reach the reminder channel').toBeGreaterThan(0);
     expect(statuses).toEqual(
       Object.fromEntries(
-        ROUTES.map((r) => [`${r.method} ${r.path}`, r.method === 'POST' && r.path === '/api/submissions' ? 201 : r.method === 'DELETE' ? 204 : 200]),
+        ROUTES.map((r) => [
+          `${r.method} ${r.path}`,
+          // The file route is asked for a record's id, which names no compilation: 404 past the token.
+          r.path === '/api/compilations/{id}/file' ? 404 : r.method === 'POST' && r.path !== '/api/reminders/send' ? 201 : r.method === 'DELETE' ? 204 : 200,
+        ]),
       ),
     );
   });
