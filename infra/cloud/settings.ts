@@ -14,7 +14,11 @@ export interface TaizhangSettings {
   /** Subscribed to the alarm topic when given. */
   alarmEmail?: string;
   monthlyTrigger: MonthlyTrigger;
+  /** The reminders channel of the send-reminders function. */
+  notifier: { kind: NotifierKind; webhookUrl?: string };
 }
+
+export type NotifierKind = 'log' | 'webhook';
 
 /** Context keys, one place. */
 export const CONTEXT = {
@@ -25,6 +29,8 @@ export const CONTEXT = {
   oidcAudience: 'oidcAudience',
   alarmEmail: 'alarmEmail',
   monthlyTrigger: 'monthlyTrigger',
+  notifier: 'notifier',
+  notifyWebhookUrl: 'notifyWebhookUrl',
 } as const;
 
 /** Where `npm start` serves the web page: a safe default until the real origin is configured. */
@@ -44,6 +50,12 @@ function list(node: Node, key: string): string[] | undefined {
   return items.map((s) => s.trim()).filter(Boolean);
 }
 
+function httpsUrl(node: Node, key: string): string | undefined {
+  const value = text(node, key);
+  if (value !== undefined && !/^https:\/\/[^/\s]+(\/\S*)?$/.test(value)) throw new Error(`context ${key}: an https URL, got ${value}`);
+  return value;
+}
+
 export function settingsFromContext(node: Node): TaizhangSettings {
   const webOrigin = text(node, CONTEXT.webOrigin) ?? DEFAULT_WEB_ORIGIN;
   if (!/^https?:\/\/[^/\s]+$/.test(webOrigin))
@@ -59,10 +71,17 @@ export function settingsFromContext(node: Node): TaizhangSettings {
   if (trigger !== 'scheduler' && trigger !== 'rule')
     throw new Error(`context ${CONTEXT.monthlyTrigger}: scheduler or rule, got ${trigger}`);
 
+  const webhookUrl = httpsUrl(node, CONTEXT.notifyWebhookUrl);
+  const kind = text(node, CONTEXT.notifier) ?? (webhookUrl ? 'webhook' : 'log');
+  if (kind !== 'log' && kind !== 'webhook') throw new Error(`context ${CONTEXT.notifier}: log or webhook, got ${kind}`);
+  if (kind === 'webhook' && !webhookUrl) throw new Error(`context ${CONTEXT.notifier}=webhook needs ${CONTEXT.notifyWebhookUrl}=https://…`);
+  if (kind === 'log' && webhookUrl) throw new Error(`context ${CONTEXT.notifyWebhookUrl} is set but ${CONTEXT.notifier} is log`);
+
   return {
     webOrigin,
     oidc: issuer && audience ? { issuer, audience } : undefined,
     alarmEmail: text(node, CONTEXT.alarmEmail),
     monthlyTrigger: trigger,
+    notifier: { kind, webhookUrl },
   };
 }

@@ -27,6 +27,9 @@ export interface TaizhangStackProps extends StackProps {
   settings: TaizhangSettings;
 }
 
+/** The entry that sends reminders: the only function told the reminders channel. */
+export const REMINDER_SENDER = 'send-reminders';
+
 /** One bureau's traffic: a few hundred requests a day, a burst when a meeting's records go in. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 /** Old workbook versions (a compilation run twice) are kept this long, then expire. */
@@ -117,6 +120,12 @@ export class TaizhangStack extends Stack {
     useTable(scheduled, this.table, 'readwrite');
     useBucket(scheduled, this.bucket);
     this.functions.set(SCHEDULED.entry, scheduled);
+
+    // Reminders go out through the channel configured at deploy; only the sender needs to know it.
+    const sender = this.functions.get(REMINDER_SENDER);
+    if (!sender) throw new Error(`Taizhang: no function ${REMINDER_SENDER} in functions/routes.ts`);
+    sender.addEnvironment('NOTIFIER', settings.notifier.kind);
+    if (settings.notifier.webhookUrl) sender.addEnvironment('NOTIFY_WEBHOOK_URL', settings.notifier.webhookUrl);
 
     // Web app: when web/ is served from CloudFront in this stack, its https://<distribution
     // domain> becomes the web origin below (CORS and sign-in callback) instead of the context value.

@@ -9,7 +9,7 @@ import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
 import { MONTHLY_RETRY, MONTHLY_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
 import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
-import { API_THROTTLE, NONCURRENT_VERSION_DAYS, usesBucket } from '../../infra/cloud/stack.js';
+import { API_THROTTLE, NONCURRENT_VERSION_DAYS, REMINDER_SENDER, usesBucket } from '../../infra/cloud/stack.js';
 import { COMMERCIAL, synthesise } from './synth.js';
 
 const WEB_ORIGIN = 'https://taizhang.example.gov.cn';
@@ -143,13 +143,14 @@ describe('the functions', () => {
     }
   });
 
-  it('are configured by their environment: the table everywhere, the bucket where workbooks are made, no endpoint', () => {
+  it('are configured by their environment: the table everywhere, the bucket where workbooks are made, the reminders channel where reminders are sent, no endpoint', () => {
     for (const entry of entries) {
       expect(fnResource(entry).Properties.Environment.Variables, entry).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
         TABLE_NAME: { Ref: tableId },
         ...(usesBucket(entry) ? { BUCKET_NAME: { Ref: bucketId } } : {}),
+        ...(entry === REMINDER_SENDER ? { NOTIFIER: 'log' } : {}),
       });
     }
     expect(usesBucket(SCHEDULED.entry)).toBe(true);
