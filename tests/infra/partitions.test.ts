@@ -3,6 +3,7 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEDULED } from '../../functions/routes.js';
 import { MONTHLY_RETRY, MONTHLY_RULE_EXPRESSION } from '../../infra/cloud/constructs/monthly-job.js';
+import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
 import { buildApp } from '../../infra/cloud/taizhang.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,6 +47,11 @@ describe('the China partition (cn-northwest-1, aws-cn)', () => {
       JwtConfiguration: { Issuer: CHINA.oidcIssuer, Audience: [CHINA.oidcAudience] },
     });
     china.template.hasOutput('Issuer', { Value: CHINA.oidcIssuer });
+  });
+
+  it('serves no web app without an ICP-filed domain, and allows CORS from the web origin, http://localhost:3000 until one is set', () => {
+    expect(typesOf(china).has('AWS::CloudFront::Distribution')).toBe(false);
+    china.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { AllowOrigins: [DEFAULT_WEB_ORIGIN] } });
   });
 
   it('keeps EventBridge Scheduler with the Shanghai time zone by default', () => {

@@ -49,6 +49,8 @@ export interface Synthesised {
   violations: { plugin: string; rule: string; paths: string[] }[];
   /** Every acknowledgement in the app: where it sits, what it silences, and why. */
   acknowledgements: { path: string; id: string; reason: string }[];
+  /** The cloud assembly's directory: staged assets (the web app, config.json) are under it. */
+  assemblyDir: string;
   dispose(): void;
 }
 
@@ -84,6 +86,7 @@ export function synthesise(context: Record<string, unknown>): Synthesised {
     template: Template.fromJSON(assembly.getStackByName(stack.stackName).template),
     violations,
     acknowledgements,
+    assemblyDir: assembly.directory,
     dispose: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -90,8 +90,6 @@ export class WebApp extends Construct {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
-    if (!existsSync(join(props.distDir, 'index.html')))
-      throw new Error(`Taizhang: ${props.distDir}/index.html is missing; build the web app first: npx tsx web/build.ts`);
     this.distDir = props.distDir;
     this.partition = props.partition;
     this.china = props.partition === 'aws-cn';
@@ -102,6 +100,8 @@ export class WebApp extends Construct {
       );
     if (!this.china && props.domain && !props.domain.acmCertificateArn)
       throw new Error('Taizhang: give the web domain an ACM certificate from us-east-1: -c webCertificateArn=arn:aws:acm:us-east-1:…');
+    if (!existsSync(join(props.distDir, 'index.html')))
+      throw new Error(`Taizhang: ${props.distDir}/index.html is missing; build the web app first: npx tsx web/build.ts`);
 
     // Build output, rebuilt and redeployed from the repository each time: versions would only pile
     // up, and the bucket goes with the stack.
