@@ -188,9 +188,12 @@ export class TaizhangStack extends Stack {
       });
     const webOrigin = this.web?.origin ?? settings.webOrigin ?? DEFAULT_WEB_ORIGIN;
 
-    // Who may call: created after the web app, whose origin is the sign-in callback.
+    // Who may call: created after the web app, whose origin is the sign-in callback; the web app's
+    // config.json then names the sign-in endpoints and client.
     this.auth = new ApiAuth(this, 'Auth', { oidc: settings.oidc, webOrigin, cognitoDomainPrefix });
     if (this.web) this.web.deploy(this.auth.signIn!);
+
+    // The stage and the routes, each behind the JWT authorizer.
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
