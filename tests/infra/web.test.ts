@@ -245,6 +245,11 @@ describe('the web app in the commercial partition', () => {
     expect(directives(csp(withDomain).ContentSecurityPolicy)['connect-src']).toEqual(["'self'", 'https://idp.example.com']);
   });
 
+  it('passes cdk-nag with a custom domain and an external issuer too', () => {
+    expect(withDomain.violations).toEqual([]);
+    expect(chinaElsewhere.violations).toEqual([]);
+  });
+
   it('leaves CORS off: the page and the API share the origin', () => {
     for (const s of [commercial, withDomain]) expect(one(s, 'AWS::ApiGatewayV2::Api')[1].Properties.CorsConfiguration).toBeUndefined();
   });
