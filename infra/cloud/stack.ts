@@ -1,7 +1,7 @@
 /**
  * Taizhang on AWS, one stack: the records table, the compilations bucket, one function per
- * route of functions/routes.ts behind an HTTP API with a JWT authorizer, the monthly job, and
- * alarms to a topic the office subscribes to.
+ * route of functions/routes.ts behind an HTTP API with a JWT authorizer, the web app on
+ * CloudFront in front of that API, the monthly job, and alarms to a topic the office subscribes to.
  */
 import { CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -16,16 +16,28 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
 import { ROUTES, SCHEDULED, type RouteDef } from '../../functions/routes.js';
-import { ApiAuth } from './constructs/auth.js';
+import { ApiAuth, cognitoBaseUrl, defaultCognitoDomainPrefix } from './constructs/auth.js';
 import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
 import { useBucket, useTable, type TableAccess } from './constructs/grants.js';
 import { MonthlyJob } from './constructs/monthly-job.js';
 import { RecordsTable } from './constructs/table.js';
-import type { TaizhangSettings } from './settings.js';
+import { WebApp } from './constructs/web-app.js';
+import { CONTEXT, DEFAULT_WEB_ORIGIN, type TaizhangSettings } from './settings.js';
 
 export interface TaizhangStackProps extends StackProps {
   settings: TaizhangSettings;
+  /** The built web app (web/dist), deployed to the web bucket. */
+  webDist: string;
 }
+
+/** The entry that sends reminders: the only function told the reminders channel. */
+export const REMINDER_SENDER = 'send-reminders';
+
+/** Said in the outputs when the stack does not serve the web app (aws-cn without a web domain). */
+export const WEB_NOT_HOSTED =
+  'Not served by this stack: CloudFront in the China regions needs an ICP-filed domain (-c webDomain) and an IAM ' +
+  'server certificate (-c webCertificateId). Until then serve web/dist from your own HTTPS server with the headers ' +
+  'and the config.json described in the README (Deploy, China).';
 
 /** One bureau's traffic: a few hundred requests a day, a burst when a meeting's records go in. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
@@ -49,6 +61,8 @@ export class TaizhangStack extends Stack {
   readonly functions = new Map<string, TaizhangFunction>();
   readonly auth: ApiAuth;
   readonly api: apigw.HttpApi;
+  /** The web app on CloudFront; undefined in aws-cn without a web domain. */
+  readonly web?: WebApp;
   readonly stage: apigw.HttpStage;
   readonly monthly: MonthlyJob;
   readonly alarmTopic: sns.Topic;
@@ -118,29 +132,68 @@ export class TaizhangStack extends Stack {
     useBucket(scheduled, this.bucket);
     this.functions.set(SCHEDULED.entry, scheduled);
 
-    // Web app: when web/ is served from CloudFront in this stack, its https://<distribution
-    // domain> becomes the web origin below (CORS and sign-in callback) instead of the context value.
-    const webOrigin = settings.webOrigin;
+    // Reminders go out through the channel configured at deploy; only the sender needs to know it.
+    const sender = this.functions.get(REMINDER_SENDER);
+    if (!sender) throw new Error(`Taizhang: no function ${REMINDER_SENDER} in functions/routes.ts`);
+    sender.addEnvironment('NOTIFIER', settings.notifier.kind);
+    if (settings.notifier.webhookUrl) sender.addEnvironment('NOTIFY_WEBHOOK_URL', settings.notifier.webhookUrl);
 
-    // API
-    this.auth = new ApiAuth(this, 'Auth', { oidc: settings.oidc, webOrigin });
+    // The web app is served here, with the API on its origin, except in the China regions without
+    // an ICP-filed domain: CloudFront there has no default domain that may serve content.
+    const hostsWeb = partition !== 'aws-cn' || settings.webDomain !== undefined;
+    if (hostsWeb && settings.webOrigin)
+      throw new Error(
+        `Taizhang: context ${CONTEXT.webOrigin} is for a web app served elsewhere; this stack serves it ` +
+          `(at https://<${CONTEXT.webDomain} or the CloudFront domain>), so remove ${CONTEXT.webOrigin}`,
+      );
+    if (hostsWeb && settings.oidc && !settings.oidc.signIn)
+      throw new Error(
+        `Taizhang: the web app signs in against ${settings.oidc.issuer}: set -c ${CONTEXT.oidcAuthorizeUrl}=… ` +
+          `-c ${CONTEXT.oidcTokenUrl}=… (and ${CONTEXT.oidcLogoutUrl}, ${CONTEXT.oidcClientId} if they differ), from its /.well-known/openid-configuration`,
+      );
+    if (!settings.oidc && !settings.cognitoDomainPrefix && Token.isUnresolved(this.account))
+      throw new Error(`Taizhang: the sign-in domain needs a concrete account, or set -c ${CONTEXT.cognitoDomain}=<prefix>`);
+    const cognitoDomainPrefix = settings.oidc
+      ? undefined
+      : (settings.cognitoDomainPrefix ?? defaultCognitoDomainPrefix(this.account, this.region, this.stackName));
+    const tokenUrl = settings.oidc ? settings.oidc.signIn?.tokenUrl : `${cognitoBaseUrl(cognitoDomainPrefix!, this.region)}/oauth2/token`;
+
+    // API: on the web app's origin when it is served here, so browsers make no cross-origin call and
+    // CORS stays off; otherwise open to the configured origin only.
     this.api = new apigw.HttpApi(this, 'Api', {
       description: 'Taizhang API',
       createDefaultStage: false,
-      defaultAuthorizer: this.auth.authorizer,
-      corsPreflight: {
-        allowOrigins: [webOrigin],
-        allowMethods: [
-          apigw.CorsHttpMethod.GET,
-          apigw.CorsHttpMethod.POST,
-          apigw.CorsHttpMethod.PUT,
-          apigw.CorsHttpMethod.DELETE,
-        ],
-        allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-        exposeHeaders: ['location', 'retry-after'],
-        maxAge: Duration.hours(1),
-      },
+      corsPreflight: hostsWeb
+        ? undefined
+        : {
+            allowOrigins: [settings.webOrigin ?? DEFAULT_WEB_ORIGIN],
+            allowMethods: [
+              apigw.CorsHttpMethod.GET,
+              apigw.CorsHttpMethod.POST,
+              apigw.CorsHttpMethod.PUT,
+              apigw.CorsHttpMethod.DELETE,
+            ],
+            allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+            exposeHeaders: ['location', 'retry-after'],
+            maxAge: Duration.hours(1),
+          },
     });
+    if (hostsWeb)
+      this.web = new WebApp(this, 'Web', {
+        api: this.api,
+        distDir: props.webDist,
+        partition: partition ?? 'aws',
+        domain: settings.webDomain,
+        connectSources: [new URL(tokenUrl!).origin],
+      });
+    const webOrigin = this.web?.origin ?? settings.webOrigin ?? DEFAULT_WEB_ORIGIN;
+
+    // Who may call: created after the web app, whose origin is the sign-in callback; the web app's
+    // config.json then names the sign-in endpoints and client.
+    this.auth = new ApiAuth(this, 'Auth', { oidc: settings.oidc, webOrigin, cognitoDomainPrefix });
+    if (this.web) this.web.deploy(this.auth.signIn!);
+
+    // The stage and the routes, each behind the JWT authorizer.
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {
       retention: LOG_RETENTION,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -174,6 +227,7 @@ export class TaizhangStack extends Stack {
         path: route.path,
         methods: [apigw.HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${route.method}${pascal(route.path)}`, fn),
+        authorizer: this.auth.authorizer,
       });
     }
 
@@ -210,6 +264,12 @@ export class TaizhangStack extends Stack {
     alarm('ApiServerErrors', 'Taizhang API answered 5xx', this.stage.metricServerError(fiveMinutes));
 
     // Outputs
+    if (this.web) {
+      new CfnOutput(this, 'WebUrl', { value: `${this.web.origin}/`, description: 'The web app; its API is under /api on the same origin' });
+      new CfnOutput(this, 'WebDistributionId', { value: this.web.distribution.distributionId });
+    } else {
+      new CfnOutput(this, 'WebUrl', { value: WEB_NOT_HOSTED, description: 'The web app' });
+    }
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'The HTTP API (routes under /api)' });
     new CfnOutput(this, 'Issuer', { value: this.auth.issuer, description: 'The JWT issuer the API trusts' });
     if (this.auth.userPool && this.auth.userPoolClient) {

@@ -3,13 +3,22 @@ import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SCHEDULED } from '../../functions/routes.js';
 import { MONTHLY_RETRY, MONTHLY_RULE_EXPRESSION } from '../../infra/cloud/constructs/monthly-job.js';
+import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
 import { buildApp } from '../../infra/cloud/taizhang.js';
-import { CHINA, COMMERCIAL, synthesise, type Synthesised } from './synth.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CHINA, CHINA_WEB, COMMERCIAL, fakeWebDist, synthesise, type Synthesised } from './synth.js';
 
 const commercial = synthesise(COMMERCIAL);
 const china = synthesise(CHINA);
 const chinaWithRule = synthesise({ ...CHINA, monthlyTrigger: 'rule' });
-afterAll(() => [commercial, china, chinaWithRule].forEach((s) => s.dispose()));
+const chinaWithWeb = synthesise(CHINA_WEB);
+const scratch = mkdtempSync(join(tmpdir(), 'taizhang-partitions-'));
+afterAll(() => {
+  [commercial, china, chinaWithRule, chinaWithWeb].forEach((s) => s.dispose());
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 const resourcesOf = (s: Synthesised) => Object.values(s.template.toJSON().Resources as Record<string, { Type: string; Properties: any }>);
 const typesOf = (s: Synthesised) => new Set(resourcesOf(s).map((r) => r.Type));
@@ -40,6 +49,11 @@ describe('the China partition (cn-northwest-1, aws-cn)', () => {
     china.template.hasOutput('Issuer', { Value: CHINA.oidcIssuer });
   });
 
+  it('serves no web app without an ICP-filed domain, and allows CORS from the web origin, http://localhost:3000 until one is set', () => {
+    expect(typesOf(china).has('AWS::CloudFront::Distribution')).toBe(false);
+    china.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: { AllowOrigins: [DEFAULT_WEB_ORIGIN] } });
+  });
+
   it('keeps EventBridge Scheduler with the Shanghai time zone by default', () => {
     china.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 1 1 * ? *)',
@@ -67,14 +81,17 @@ describe('the China partition (cn-northwest-1, aws-cn)', () => {
 });
 
 describe('both partitions', () => {
-  it('synthesise the same application: table, bucket, functions, routes, alarms', () => {
+  it('synthesise the same application: table, buckets, functions, routes, alarms, and the web app once China has its domain', () => {
     const count = (s: Synthesised, type: string) => resourcesOf(s).filter((r) => r.Type === type).length;
-    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::ApiGatewayV2::Route', 'AWS::CloudWatch::Alarm'])
-      expect(count(china, type), type).toBe(count(commercial, type));
+    const types = ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::Lambda::Function', 'AWS::ApiGatewayV2::Route', 'AWS::CloudWatch::Alarm'];
+    for (const type of [...types, 'AWS::CloudFront::Distribution', 'AWS::CloudFront::ResponseHeadersPolicy', 'Custom::CDKBucketDeployment'])
+      expect(count(chinaWithWeb, type), type).toBe(count(commercial, type));
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::ApiGatewayV2::Route', 'AWS::CloudWatch::Alarm']) expect(count(china, type), type).toBe(count(commercial, type));
+    expect(china.stack.functions.size).toBe(commercial.stack.functions.size);
   });
 
   it('spell no ARN, domain or endpoint of the other partition', () => {
-    const chinese = literals(china.template.toJSON()).join('\n');
+    const chinese = [china, chinaWithWeb].map((s) => literals(s.template.toJSON()).join('\n')).join('\n');
     const global = literals(commercial.template.toJSON()).join('\n');
     expect(chinese).not.toMatch(/arn:aws:/);
     expect(chinese).not.toMatch(/amazonaws\.com(?!\.cn)/);
@@ -83,18 +100,18 @@ describe('both partitions', () => {
   });
 
   it('pass cdk-nag AWS Solutions checks with no unacknowledged finding', () => {
-    for (const s of [commercial, china, chinaWithRule]) expect(s.violations).toEqual([]);
+    for (const s of [commercial, china, chinaWithRule, chinaWithWeb]) expect(s.violations).toEqual([]);
   });
 
   it('would fail on a finding nobody acknowledged (the checks do run)', () => {
     const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], ...COMMERCIAL, account: '111111111111' } });
-    const stack = buildApp(app);
+    const stack = buildApp(app, { webDist: fakeWebDist(scratch) });
     new Queue(stack, 'Unchecked');
     expect(() => app.synth()).toThrow(/AwsSolutions-SQS3/);
   });
 
   it('acknowledge each finding on its own construct, with a reason a reviewer can check', () => {
-    const all = [...commercial.acknowledgements, ...china.acknowledgements];
+    const all = [...commercial.acknowledgements, ...china.acknowledgements, ...chinaWithWeb.acknowledgements];
     expect(all.length).toBeGreaterThan(0);
     for (const a of all) {
       expect(a.path, a.id).not.toBe('');

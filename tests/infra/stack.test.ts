@@ -8,12 +8,10 @@ import { TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
 import { MONTHLY_RETRY, MONTHLY_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
-import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
-import { API_THROTTLE, NONCURRENT_VERSION_DAYS, usesBucket } from '../../infra/cloud/stack.js';
+import { API_THROTTLE, NONCURRENT_VERSION_DAYS, REMINDER_SENDER, usesBucket } from '../../infra/cloud/stack.js';
 import { COMMERCIAL, synthesise } from './synth.js';
 
-const WEB_ORIGIN = 'https://taizhang.example.gov.cn';
-const synth = synthesise({ ...COMMERCIAL, webOrigin: WEB_ORIGIN });
+const synth = synthesise(COMMERCIAL);
 const { stack, template } = synth;
 const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any; DeletionPolicy?: string; UpdateReplacePolicy?: string }>;
 afterAll(() => synth.dispose());
@@ -22,6 +20,8 @@ const id = (element: unknown) => Stack.of(stack).getLogicalId(element as CfnElem
 const getAtt = (element: unknown, attr = 'Arn') => ({ 'Fn::GetAtt': [id(element), attr] });
 const ref = (element: unknown) => ({ Ref: id(element) });
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+/** aws-cdk-lib's own handlers that copy the web app into its bucket and empty that bucket on teardown. */
+const isCdkHandler = (logicalId: string) => /^Custom(CDKBucketDeployment|S3AutoDeleteObjects)/.test(logicalId);
 
 const tableId = id(stack.table.node.defaultChild);
 const bucketId = id(stack.bucket.node.defaultChild);
@@ -128,9 +128,11 @@ describe('the compilations bucket', () => {
 });
 
 describe('the functions', () => {
-  it('are one per entry of routes.ts and one for the monthly job', () => {
+  it('are one per entry of routes.ts and one for the monthly job, beside the CDK handlers that deploy the web app', () => {
     expect([...stack.functions.keys()].sort()).toEqual([...entries].sort());
-    expect(ofType('AWS::Lambda::Function')).toHaveLength(entries.length);
+    const [cdk, own] = [true, false].map((c) => ofType('AWS::Lambda::Function').filter(([lid]) => isCdkHandler(lid) === c));
+    expect(own).toHaveLength(entries.length);
+    expect(cdk!.map(([lid]) => lid.replace(/[0-9A-F]{8,}.*$/, '')).sort()).toEqual(['CustomCDKBucketDeployment', 'CustomS3AutoDeleteObjectsCustomResourceProviderHandler']);
   });
 
   it('run arm64 on a current Node.js with source maps, each logging to its own log group kept six months', () => {
@@ -145,13 +147,14 @@ describe('the functions', () => {
     }
   });
 
-  it('are configured by their environment: the table everywhere, the bucket where workbooks are made, no endpoint', () => {
+  it('are configured by their environment: the table everywhere, the bucket where workbooks are made, the reminders channel where reminders are sent, no endpoint', () => {
     for (const entry of entries) {
       expect(fnResource(entry).Properties.Environment.Variables, entry).toEqual({
         NODE_OPTIONS: '--enable-source-maps',
         TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
         TABLE_NAME: { Ref: tableId },
         ...(usesBucket(entry) ? { BUCKET_NAME: { Ref: bucketId } } : {}),
+        ...(entry === REMINDER_SENDER ? { NOTIFIER: 'log' } : {}),
       });
     }
     expect(usesBucket(SCHEDULED.entry)).toBe(true);
@@ -190,8 +193,10 @@ describe('the functions', () => {
     expect(tableActions('create-submission')).toContain('dynamodb:PutItem');
   });
 
-  it('never get a wildcard action or a wildcard resource', () => {
-    const all = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
+  it('never get a wildcard action or a wildcard resource (only the CDK handler that deploys the web app does)', () => {
+    const all = ofType('AWS::IAM::Policy')
+      .filter(([lid]) => !isCdkHandler(lid))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
     for (const s of all) {
       for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
       for (const resource of [s.Resource].flat()) expect(resource).not.toBe('*');
@@ -234,16 +239,12 @@ describe('the API', () => {
     expect(ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual([...ROLES].sort());
     expect(client.Properties.ReadAttributes).toContain('custom:unit');
     expect(client.Properties.WriteAttributes).not.toContain('custom:unit');
-    expect(client.Properties.CallbackURLs).toEqual([WEB_ORIGIN]);
+    expect(client.Properties.CallbackURLs).toEqual([stack.resolve(`${stack.web!.origin}/`)]);
   });
 
-  it('allows cross-origin calls only from the web origin', () => {
+  it('allows no cross-origin calls: the web app calls it on its own origin, through the distribution', () => {
     const [[, api]] = ofType('AWS::ApiGatewayV2::Api') as [[string, any]];
-    expect(api.Properties.CorsConfiguration).toMatchObject({
-      AllowOrigins: [WEB_ORIGIN],
-      AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
-    });
-    expect(api.Properties.CorsConfiguration.AllowOrigins).not.toContain(DEFAULT_WEB_ORIGIN);
+    expect(api.Properties.CorsConfiguration).toBeUndefined();
   });
 
   it('logs every request with its caller and throttles the stage', () => {

@@ -1,8 +1,10 @@
 /**
  * Synthesises the app as `cdk synth` would, but in memory and with bundling switched off, so a
  * test file gets its template in about a second. cdk.json's feature flags apply, as in the CLI.
+ * The web app deployed is a stand-in written per synthesis: tests neither build web/dist nor
+ * race each other (or the web tests) writing it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -19,6 +21,26 @@ export const CHINA = {
   oidcIssuer: 'https://idp.example.gov.cn/realms/bureau',
   oidcAudience: 'taizhang-web',
 };
+/** China with the web app served: an ICP-filed domain, its IAM certificate, and the issuer's sign-in endpoints. */
+export const CHINA_WEB = {
+  ...CHINA,
+  webDomain: 'taizhang.example.gov.cn',
+  webCertificateId: 'ASCAEXAMPLECERTIFICATE1',
+  oidcAuthorizeUrl: 'https://idp.example.gov.cn/realms/bureau/protocol/openid-connect/auth',
+  oidcTokenUrl: 'https://idp.example.gov.cn/realms/bureau/protocol/openid-connect/token',
+  oidcLogoutUrl: 'https://idp.example.gov.cn/realms/bureau/protocol/openid-connect/logout',
+};
+
+/** The files of a built web app, as web/build.ts names them. */
+export const WEB_FILES = ['index.html', 'app.js', 'app.css'];
+
+/** A stand-in for web/dist under `dir`. */
+export function fakeWebDist(dir: string): string {
+  const dist = join(dir, 'web');
+  mkdirSync(dist, { recursive: true });
+  for (const f of WEB_FILES) writeFileSync(join(dist, f), `/* ${f} */\n`);
+  return dist;
+}
 
 export interface Synthesised {
   stack: TaizhangStack;
@@ -27,18 +49,21 @@ export interface Synthesised {
   violations: { plugin: string; rule: string; paths: string[] }[];
   /** Every acknowledgement in the app: where it sits, what it silences, and why. */
   acknowledgements: { path: string; id: string; reason: string }[];
+  /** The cloud assembly's directory: staged assets (the web app, config.json) are under it. */
+  assemblyDir: string;
   dispose(): void;
 }
 
 export function synthesise(context: Record<string, unknown>): Synthesised {
-  const outdir = mkdtempSync(join(tmpdir(), 'taizhang-cdk-'));
+  const root = mkdtempSync(join(tmpdir(), 'taizhang-cdk-'));
+  const outdir = join(root, 'out');
   const app = new App({
     outdir,
     // CloudFormation's schema check runs in `npm run synth`; here it would only add seconds.
     builtinCloudFormationValidation: false,
     context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [], account: '111111111111', ...context },
   });
-  const stack = buildApp(app);
+  const stack = buildApp(app, { webDist: fakeWebDist(root) });
   // In memory, a violation makes synth() throw with the report; none makes it write an empty one.
   const assembly = app.synth();
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
@@ -61,6 +86,7 @@ export function synthesise(context: Record<string, unknown>): Synthesised {
     template: Template.fromJSON(assembly.getStackByName(stack.stackName).template),
     violations,
     acknowledgements,
-    dispose: () => rmSync(outdir, { recursive: true, force: true }),
+    assemblyDir: assembly.directory,
+    dispose: () => rmSync(root, { recursive: true, force: true }),
   };
 }

@@ -1,14 +1,16 @@
 /**
  * Who may call the API: a JWT authorizer on every route. By default the stack's own Cognito user
- * pool issues the tokens; any OIDC issuer can take its place (and must, in aws-cn, where Cognito
- * user pools are not offered).
+ * pool issues the tokens and its managed login pages sign people in; any OIDC issuer can take its
+ * place (and must, in aws-cn, where Cognito user pools are not offered).
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { ROLES } from '../../../functions/core/templates.js';
+import type { OidcSignIn } from '../settings.js';
 
 /** An external OpenID Connect issuer: its tokens must carry `sub`, `unit` and `roles` claims. */
 export interface OidcIssuer {
@@ -20,9 +22,27 @@ export interface OidcIssuer {
 
 export interface ApiAuthProps {
   /** @default - a Cognito user pool created here */
-  oidc?: OidcIssuer;
-  /** Where the web app runs: the only sign-in callback. */
+  oidc?: OidcIssuer & { signIn?: OidcSignIn };
+  /** Where the web app runs: its root (`<webOrigin>/`) is the only sign-in callback and sign-out URL. */
   webOrigin: string;
+  /** @default - `taizhang-` and a hash of the account, region and stack name */
+  cognitoDomainPrefix?: string;
+}
+
+/** The scopes the web app asks for: the ID token then carries the name and e-mail beside the unit and groups. */
+export const WEB_SCOPES = 'openid email profile';
+
+/**
+ * A stable prefix nobody else is likely to hold in the region, without putting the account id in
+ * every sign-in URL.
+ */
+export function defaultCognitoDomainPrefix(account: string, region: string, stackName: string): string {
+  return `taizhang-${createHash('sha256').update(`${account}/${region}/${stackName}`).digest('hex').slice(0, 12)}`;
+}
+
+/** Where Cognito serves a user pool's sign-in pages and OAuth endpoints for a domain prefix. */
+export function cognitoBaseUrl(domainPrefix: string, region: string): string {
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
 }
 
 export class ApiAuth extends Construct {
@@ -30,12 +50,16 @@ export class ApiAuth extends Construct {
   readonly issuer: string;
   readonly userPool?: cognito.UserPool;
   readonly userPoolClient?: cognito.UserPoolClient;
+  readonly domain?: cognito.UserPoolDomain;
+  /** How the web app signs in; undefined for an external issuer configured without its endpoints. */
+  readonly signIn?: OidcSignIn;
 
   constructor(scope: Construct, id: string, props: ApiAuthProps) {
     super(scope, id);
     if (props.oidc) {
       this.issuer = props.oidc.issuer;
       this.authorizer = new HttpJwtAuthorizer('Jwt', props.oidc.issuer, { jwtAudience: props.oidc.audience });
+      this.signIn = props.oidc.signIn;
       return;
     }
 
@@ -68,6 +92,7 @@ export class ApiAuth extends Construct {
     // Group names are the role names: the ID token's cognito:groups claim is what the API reads.
     for (const role of ROLES) pool.addGroup(`Group-${role}`, { groupName: role, description: `Taizhang role ${role}` });
 
+    // A public client (a browser keeps no secret): the web app uses the code flow with PKCE.
     const client = pool.addClient('Web', {
       generateSecret: false,
       authFlows: { userSrp: true },
@@ -75,8 +100,8 @@ export class ApiAuth extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [props.webOrigin],
-        logoutUrls: [props.webOrigin],
+        callbackUrls: [`${props.webOrigin}/`],
+        logoutUrls: [`${props.webOrigin}/`],
       },
       readAttributes: new cognito.ClientAttributes()
         .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
@@ -88,8 +113,34 @@ export class ApiAuth extends Construct {
       refreshTokenValidity: Duration.days(7),
     });
 
+    const stack = Stack.of(this);
+    if (!props.cognitoDomainPrefix && Token.isUnresolved(stack.account))
+      throw new Error('Taizhang: the sign-in domain prefix needs a concrete account, or set -c cognitoDomain=<prefix>');
+    const domainPrefix = props.cognitoDomainPrefix ?? defaultCognitoDomainPrefix(stack.account, stack.region, stack.stackName);
+    // Managed login (version 2) walks a new user through the authenticator-app setup that MFA requires.
+    const domain = pool.addDomain('SignIn', {
+      cognitoDomain: { domainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    // Managed login shows its pages only for a client that has a style; Cognito's own is enough.
+    new cognito.CfnManagedLoginBranding(this, 'SignInStyle', {
+      userPoolId: pool.userPoolId,
+      clientId: client.userPoolClientId,
+      useCognitoProvidedValues: true,
+    });
+    // Spelled out rather than domain.baseUrl(): the page's CSP needs the same origin before this exists.
+    const base = cognitoBaseUrl(domainPrefix, stack.region);
+
     this.userPool = pool;
     this.userPoolClient = client;
+    this.domain = domain;
+    this.signIn = {
+      authorizeUrl: `${base}/oauth2/authorize`,
+      tokenUrl: `${base}/oauth2/token`,
+      logoutUrl: `${base}/logout`,
+      clientId: client.userPoolClientId,
+      scope: WEB_SCOPES,
+    };
     this.issuer = pool.userPoolProviderUrl;
     // The web app sends the ID token: it carries custom:unit and cognito:groups, and its aud is the client.
     this.authorizer = new HttpJwtAuthorizer('Cognito', pool.userPoolProviderUrl, { jwtAudience: [client.userPoolClientId] });
