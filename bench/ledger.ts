@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -151,7 +151,10 @@ async function runQuery(n: number, endpoint: string) {
   const store = dynamoRecordStore(doc, TABLE);
   let count = 0;
   for (const form of catalog.forms)
-    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, 250)) if (r.id) count++;
+    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, 250)) {
+      if (r.id) count++;
+      if (process.env.BENCH_TRACE && count % 2500 === 0) process.stderr.write(`query ${count} rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().external / 1e6)} MB ab ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`);
+    }
   doc.destroy();
   if (count !== n) throw new Error(`query read ${count} records, expected ${n}`);
 }
@@ -177,6 +180,20 @@ async function runCompile(n: number, endpoint: string, dir: string) {
   const rows = done.sheets!.reduce((a, s) => a + (s.templateId ? s.rows : 0), 0);
   if (rows !== n) throw new Error(`compiled ${rows} rows, expected ${n}`);
   return done.size!;
+}
+
+/**
+ * The kernel's high-water mark of this process's memory (VmHWM), which catches peaks between
+ * samples when a busy loop delays the timer. Not getrusage's maxRSS: on Linux that carries over the
+ * parent's peak from before exec, and the parent holds the whole in-memory store.
+ */
+function highWaterMark(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
 }
 
 async function child(variant: Variant) {
@@ -208,9 +225,7 @@ async function child(variant: Variant) {
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     if (size === undefined && variant !== 'query' && variant !== 'format') size = statSync(file).size;
-    // The kernel's high-water mark catches peaks between samples (a busy loop delays the timer).
-    const maxRss = process.resourceUsage().maxRSS * 1024;
-    const m: Measure = { variant, rows: n, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRss: Math.max(peak, maxRss), startRss, size };
+    const m: Measure = { variant, rows: n, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRss: Math.max(peak, highWaterMark()), startRss, size };
     process.stdout.write(`${JSON.stringify(m)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
