@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
@@ -52,6 +52,7 @@ interface Measure {
   cpuMs: number;
   peakRss: number;
   startRss: number;
+  heapAfter: number;
   size?: number;
 }
 
@@ -116,8 +117,10 @@ async function runBound(n: number, file: string) {
   const deflate = createDeflateRaw({ level: 1 });
   const out = createWriteStream(file);
   deflate.pipe(out);
+  // Waits only when megabytes are queued, so building XML here and deflating on zlib's thread overlap.
   const write = async (text: string) => {
-    if (!deflate.write(text)) await once(deflate, 'drain');
+    deflate.write(text);
+    if (deflate.writableLength > 4 << 20) await once(deflate, 'drain');
   };
   for (let f = 0; f < data.forms.length; f++) {
     const cols = letters(ledgerColumns(data.forms[f]!).length);
@@ -151,7 +154,10 @@ async function runQuery(n: number, endpoint: string) {
   const store = dynamoRecordStore(doc, TABLE);
   let count = 0;
   for (const form of catalog.forms)
-    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, 250)) if (r.id) count++;
+    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, 250)) {
+      if (r.id) count++;
+      if (process.env.BENCH_TRACE && count % 2500 === 0) process.stderr.write(`query ${count} rss ${Math.round(process.memoryUsage().rss / 1e6)} MB heap ${Math.round(process.memoryUsage().heapUsed / 1e6)} MB ext ${Math.round(process.memoryUsage().external / 1e6)} MB ab ${Math.round(process.memoryUsage().arrayBuffers / 1e6)} MB\n`);
+    }
   doc.destroy();
   if (count !== n) throw new Error(`query read ${count} records, expected ${n}`);
 }
@@ -183,6 +189,20 @@ async function runCompile(n: number, endpoint: string, dir: string) {
   return done.size!;
 }
 
+/**
+ * The kernel's high-water mark of this process's memory (VmHWM), which catches peaks between
+ * samples when a busy loop delays the timer. Not getrusage's maxRSS: on Linux that carries over the
+ * parent's peak from before exec, and the parent holds the whole in-memory store.
+ */
+function highWaterMark(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 async function child(variant: Variant) {
   const n = Number(opt('rows'));
   const dir = mkdtempSync(join(tmpdir(), `bench-${variant}-`));
@@ -212,9 +232,11 @@ async function child(variant: Variant) {
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     if (size === undefined && variant !== 'query' && variant !== 'format') size = statSync(file).size;
-    // The kernel's high-water mark catches peaks between samples (a busy loop delays the timer).
-    const maxRss = process.resourceUsage().maxRSS * 1024;
-    const m: Measure = { variant, rows: n, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRss: Math.max(peak, maxRss), startRss, size };
+    const peakRss = Math.max(peak, highWaterMark());
+    // What is still alive once the work is done: it does not grow with N if nothing leaks.
+    global.gc?.();
+    const heapAfter = process.memoryUsage().heapUsed;
+    const m: Measure = { variant, rows: n, ms, cpuMs: (cpu.user + cpu.system) / 1000, peakRss, startRss, heapAfter, size };
     process.stdout.write(`${JSON.stringify(m)}\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -327,7 +349,7 @@ async function main() {
     }
     const line = (label: string, m: Measure, ratio = '') =>
       console.log(
-        `  ${label.padEnd(30)} ${secs(m.ms).padStart(9)} (cpu ${secs(m.cpuMs).padStart(7)}) ${rate(m).padStart(9)} rows/s  peak RSS ${mb(m.peakRss).padStart(7)} (start ${mb(m.startRss)})${m.size ? `  file ${mb(m.size).padStart(6)}` : ''.padEnd(13)}  ${ratio}`,
+        `  ${label.padEnd(30)} ${secs(m.ms).padStart(9)} (cpu ${secs(m.cpuMs).padStart(7)}) ${rate(m).padStart(9)} rows/s  peak RSS ${mb(m.peakRss).padStart(7)} (start ${mb(m.startRss)}, heap after ${mb(m.heapAfter)})${m.size ? `  file ${mb(m.size).padStart(6)}` : ''.padEnd(13)}  ${ratio}`,
       );
     const mark = (ok: boolean) => (ok ? '✓' : '✗');
     const vsBare = writer.ms / bare.ms;

@@ -62,7 +62,7 @@ export interface CompilationStore {
   /** Marks a running compilation done with its sheets, size and hash. */
   finish(c: Compilation): Promise<void>;
   /** Marks a running compilation failed (best effort: a crash leaves it running, shown as failed later). */
-  fail(unit: string, id: string, error: string): Promise<void>;
+  fail(unit: string, id: string, error: string, at: string): Promise<void>;
   get(unit: string, id: string): Promise<Compilation | undefined>;
   /** Newest first: periods that end later first, then newest within a period. */
   list(unit: string, period?: string, limit?: number): Promise<Compilation[]>;

@@ -159,7 +159,7 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     return { ...done, ...(moved.other ? { supersededBy: moved.other } : {}), current: false };
   } catch (err) {
     const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-    await deps.compilations.fail(req.unit, id, message.slice(0, 500)).catch(() => {});
+    await deps.compilations.fail(req.unit, id, message.slice(0, 500), deps.now().toISOString()).catch(() => {});
     throw err;
   } finally {
     await rm(file, { force: true });

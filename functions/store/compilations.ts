@@ -94,8 +94,8 @@ export function dynamoCompilationStore(doc: DynamoDBDocumentClient, tableName: s
       if (!done) throw new Error(`compilation ${c.id} is no longer running`);
     },
 
-    async fail(unit, id, error) {
-      await update(unit, id, { status: 'failed', error, completedAt: new Date().toISOString() }, '#s = :running', { ':running': 'running' });
+    async fail(unit, id, error, at) {
+      await update(unit, id, { status: 'failed', error, completedAt: at }, '#s = :running', { ':running': 'running' });
     },
 
     async get(unit, id) {

@@ -251,3 +251,24 @@ describe('writing under load', () => {
     expect(reopened.worksheets.map((w) => w.name)).toEqual(names);
   });
 });
+
+describe('when the store fails mid-sheet', () => {
+  it('rejects with the store’s error and leaves no stray stream errors behind', async () => {
+    async function* failing() {
+      for (let i = 0; i < 300; i++) yield studyRecord(i, { content: '长'.repeat(2000) });
+      throw new Error('store went away');
+    }
+    const unhandled: unknown[] = [];
+    const onError = (e: unknown) => unhandled.push(e);
+    process.on('uncaughtException', onError);
+    process.on('unhandledRejection', onError);
+    try {
+      await expect(writeWorkbook(spec({ ledgers: [{ form: study, records: failing }] }), join(dir, 'd.xlsx'))).rejects.toThrow('store went away');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onError);
+      process.off('unhandledRejection', onError);
+    }
+  });
+});
