@@ -171,16 +171,20 @@ async function runCompile(n: number, endpoint: string, dir: string) {
   const { logNotifier } = await import('../functions/notifiers.js');
   const doc = createDocumentClient({ region: 'local', endpoint });
   const org = catalog.exampleOrganisation;
+  const records = dynamoRecordStore(doc, TABLE);
+  const scores = dynamoScoreStore(doc, TABLE);
+  const { complianceContent } = await import('../functions/ledger/compliance-content.js');
   const deps: CompilationDeps = {
     catalog,
-    records: dynamoRecordStore(doc, TABLE),
-    scores: dynamoScoreStore(doc, TABLE),
+    records,
+    scores,
     notifier: logNotifier(),
     organisation: async () => org,
     now: () => new Date(),
     compilations: dynamoCompilationStore(doc, TABLE),
     blobs: localBlobStore(dir),
-    content: pendingContent({ organisation: async () => org }),
+    // The real cover, assessment and monthly figures: one more paged read of every form.
+    content: complianceContent({ catalog, records, scores, organisation: async () => org }),
   };
   const done = await compileLedgers(deps, { unit: org.unit.id, period: YEAR, asOf: AS_OF, trigger: 'scheduled', by: { id: 'bench', name: 'bench' } });
   doc.destroy();

@@ -140,6 +140,8 @@ interface Bucket {
 export interface CompliancePlan {
   /** The forms to read, and the date range to read them in. */
   forms: string[];
+  /** The fields of a form's data that counting looks at: a read may fetch only these. */
+  fieldsOf(form: string): string[];
   start: string;
   end: string;
   /** Counts one record (any order, any form); records outside every row are ignored. */
@@ -209,8 +211,16 @@ export function planCompliance(input: {
   const byForm = new Map<string, Bucket[]>();
   for (const b of buckets) byForm.set(b.obligation.form, [...(byForm.get(b.obligation.form) ?? []), b]);
 
+  const fieldsOf = (form: string) => [
+    ...new Set(
+      obligations.obligations
+        .filter((o) => o.form === form)
+        .flatMap((o) => [...Object.keys(o.where), ...(o.personField ? [o.personField] : []), ...(o.divisionField ? [o.divisionField] : [])]),
+    ),
+  ];
   return {
     forms,
+    fieldsOf,
     start: starts[0] ?? periodBounds(period).start,
     end: ends[ends.length - 1] ?? periodBounds(period).end,
     add(record) {
@@ -270,6 +280,6 @@ export async function complianceFor(
 ): Promise<ComplianceReport> {
   const plan = planCompliance({ org, obligations: deps.catalog.obligations, period, asOf: shanghaiDate(deps.now()) });
   for (const form of plan.forms)
-    for await (const r of deps.records.iterateByForm(org.unit.id, form, plan.start, plan.end)) plan.add(r);
+    for await (const r of deps.records.iterateByForm(org.unit.id, form, plan.start, plan.end, 500, plan.fieldsOf(form))) plan.add(r);
   return plan.report();
 }

@@ -82,7 +82,15 @@ export interface RecordStore {
   versions(id: string): Promise<VersionEntry[]>;
   list(query: ListQuery): Promise<RecordPage>;
   /** Active records of one form in a date range, oldest first, page by page (compilation, compliance). */
-  iterateByForm(unit: string, templateId: string, start: string, end: string, pageSize?: number): AsyncGenerator<RecordState>;
+  iterateByForm(
+    unit: string,
+    templateId: string,
+    start: string,
+    end: string,
+    pageSize?: number,
+    /** Read only these fields of `data` (plus the record's own attributes): a counting pass needs few. */
+    dataFields?: string[],
+  ): AsyncGenerator<RecordState>;
   /** How many records iterateByForm would yield (for a progress bar); optional for test doubles. */
   countByForm?(unit: string, templateId: string, start: string, end: string): Promise<number>;
 }

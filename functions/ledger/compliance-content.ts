@@ -29,7 +29,7 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
     const last = plans.map((p) => p.end).sort().pop()!;
     const end = last < asOf ? last : asOf;
     for (const form of plans[0]!.forms)
-      for await (const r of deps.records.iterateByForm(org.unit.id, form, start, end)) {
+      for await (const r of deps.records.iterateByForm(org.unit.id, form, start, end, 500, plans[0]!.fieldsOf(form))) {
         dates.set(r.id, r.date);
         for (const plan of plans) plan.add(r);
       }

@@ -250,9 +250,21 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
       return count;
     },
 
-    async *iterateByForm(unit, templateId, start, end, pageSize = 200) {
+    async *iterateByForm(unit, templateId, start, end, pageSize = 200, dataFields) {
       let exclusiveStart: Record<string, unknown> | undefined;
       const def = indexOf('byForm');
+      // Attribute names go through placeholders: `data`, `date` and `status` are reserved words.
+      const projection = dataFields && {
+        ProjectionExpression: [
+          ...STATE_KEYS.filter((k) => k !== 'data').map((_, i) => `#s${i}`),
+          ...dataFields.map((_, i) => `#data.#f${i}`),
+        ].join(', '),
+        ExpressionAttributeNames: {
+          ...Object.fromEntries(STATE_KEYS.filter((k) => k !== 'data').map((k, i) => [`#s${i}`, k])),
+          ...(dataFields.length ? { '#data': 'data' } : {}),
+          ...Object.fromEntries(dataFields.map((f, i) => [`#f${i}`, f])),
+        },
+      };
       do {
         const page = await doc.send(
           new QueryCommand({
@@ -263,9 +275,10 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
             // Bounded pages keep memory flat however many records a period holds.
             Limit: pageSize,
             ExclusiveStartKey: exclusiveStart,
+            ...projection,
           }),
         );
-        for (const item of page.Items ?? []) yield toState(item);
+        for (const item of page.Items ?? []) yield toState(dataFields && !item.data ? { ...item, data: {} } : item);
         exclusiveStart = page.LastEvaluatedKey;
       } while (exclusiveStart);
     },

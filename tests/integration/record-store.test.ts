@@ -69,4 +69,14 @@ describe('record store', () => {
     expect(seen.map((r) => r.date)).toEqual([...seen.map((r) => r.date)].sort());
     expect(seen.some((r) => r.id === ids[0])).toBe(false);
   });
+
+  it('reads only the named fields of data when a counting pass asks for them', async () => {
+    const id = '01TESTPROJECT0000000000001';
+    await store.create(record(id, { unit: 'u3', data: { topic: '主题', host: 'p1', content: '很长的内容'.repeat(100) } }), 'h');
+    const seen: RecordState[] = [];
+    for await (const r of store.iterateByForm('u3', 'study-session', '2026-01-01', '2026-12-31', 10, ['host'])) seen.push(r);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.data).toEqual({ host: 'p1' });
+    expect(seen[0]).toMatchObject({ id, date: '2026-03-01', status: 'active', createdAt: '2026-03-01T00:00:00.000Z' });
+  });
 });
