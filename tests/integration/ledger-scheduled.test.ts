@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CompilationDeps } from '../../functions/core/compilation.js';
 import { parsePeriod } from '../../functions/core/periods.js';
 import { handler } from '../../functions/compile-scheduled.js';
@@ -12,6 +12,8 @@ let api: TestApi;
 let deps: ReturnType<typeof getCompilationDeps>;
 
 beforeAll(async () => {
+  // The handler logs one JSON line per compilation, as it should in Lambda; not here.
+  vi.spyOn(console, 'log').mockImplementation(() => {});
   api = await startTestApi();
   deps = getCompilationDeps();
   for (const date of ['2026-10-31', '2026-11-01', '2026-11-15']) {

@@ -11,6 +11,7 @@ import {
   scheduledTargets,
   type Compilation,
 } from '../../functions/core/compilation.js';
+import { blobConfig, readConfig } from '../../functions/config.js';
 import { AppError } from '../../functions/core/errors.js';
 import { parsePeriod } from '../../functions/core/periods.js';
 import { readAhead } from '../../functions/ledger/compile.js';
@@ -164,5 +165,20 @@ describe('reading ahead of the writer', () => {
     for await (const x of readAhead(source(50, log), 3)) if (x === 2) break;
     expect(log.at(-1)).toBe('closed');
     expect(log.filter((l) => l.startsWith('read')).length).toBeLessThan(10);
+  });
+});
+
+describe('blob store configuration', () => {
+  const env = { TABLE_NAME: 'taizhang-test' };
+  it('is needed only by compilations: other configuration reads without it', () => {
+    expect(() => readConfig(env)).not.toThrow();
+    expect(() => blobConfig(readConfig(env))).toThrow(/BUCKET_NAME \(cloud\) or BLOB_DIR \(local\)/);
+  });
+
+  it('takes a bucket in the cloud or a directory locally, not both', () => {
+    expect(blobConfig(readConfig({ ...env, BUCKET_NAME: 'ledgers' }))).toEqual({ kind: 's3', bucket: 'ledgers', endpoint: undefined });
+    expect(blobConfig(readConfig({ ...env, BLOB_DIR: '.data/compilations' }))).toMatchObject({ kind: 'dir' });
+    expect(blobConfig(readConfig({ ...env, BLOB_DIR: '', BUCKET_NAME: 'ledgers' })).kind).toBe('s3');
+    expect(() => blobConfig(readConfig({ ...env, BLOB_DIR: 'x', BUCKET_NAME: 'ledgers' }))).toThrow(/not both/);
   });
 });
