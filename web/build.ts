@@ -3,7 +3,7 @@
  * generated from functions/core/ledger-style.ts, the workbook's own legend) and the page.
  * Prints the gzipped sizes. Everything is served from the app's own origin.
  */
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +15,9 @@ export const WEB_DIST = resolve(here, 'dist');
 
 export async function buildWeb(options: { quiet?: boolean } = {}): Promise<Record<string, number>> {
   mkdirSync(WEB_DIST, { recursive: true });
+  // Build beside dist and move each file in whole: a page being served (npm start, a test) never
+  // reads a half-written bundle while another process builds.
+  const staging = mkdtempSync(join(here, '.build-'));
   await build({
     entryPoints: [join(here, 'src/main.tsx')],
     bundle: true,
@@ -24,14 +27,16 @@ export async function buildWeb(options: { quiet?: boolean } = {}): Promise<Recor
     legalComments: 'none',
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    outfile: join(WEB_DIST, 'app.js'),
+    outfile: join(staging, 'app.js'),
     logLevel: 'warning',
   });
   const statusCss = Object.entries(STATUS)
     .map(([k, s]) => `.status-${k}{background:${s.css};color:#${s.text.slice(2)};border-color:#${s.text.slice(2)}33}`)
     .join('\n');
-  writeFileSync(join(WEB_DIST, 'app.css'), `${readFileSync(join(here, 'styles.css'), 'utf8')}\n${statusCss}\n`);
-  copyFileSync(join(here, 'index.html'), join(WEB_DIST, 'index.html'));
+  writeFileSync(join(staging, 'app.css'), `${readFileSync(join(here, 'styles.css'), 'utf8')}\n${statusCss}\n`);
+  copyFileSync(join(here, 'index.html'), join(staging, 'index.html'));
+  for (const f of ['app.js', 'app.css', 'index.html']) renameSync(join(staging, f), join(WEB_DIST, f));
+  rmSync(staging, { recursive: true, force: true });
   const sizes: Record<string, number> = {};
   for (const f of ['app.js', 'app.css', 'index.html']) sizes[f] = gzipSync(readFileSync(join(WEB_DIST, f))).length;
   if (!options.quiet)
