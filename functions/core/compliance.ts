@@ -21,8 +21,8 @@
 import { findPerson, LEADERSHIP_ROLES } from './organisation.js';
 import {
   addDays,
+  dayNumber,
   formatPeriod,
-  parseCalendarDate,
   periodBounds,
   periodLabel,
   periodOf,
@@ -93,11 +93,6 @@ function cadencePeriods(kind: PeriodKind, asked: Period): { period: Period; coun
     if (b.start >= start && b.end <= end) out.push({ period: p, countedTo: b.end });
   }
   return out;
-}
-
-function dayNumber(date: string): number {
-  const d = parseCalendarDate(date)!;
-  return Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
 }
 
 /** Days of [start, end] on which the person held a leadership role. */

@@ -8,7 +8,7 @@ import { complianceFor, rowsFor, type ComplianceReport, type ComplianceRow } fro
 import { forbidden, notFound, validationError } from './errors.js';
 import type { Reminder } from './notify.js';
 import { rolesOn } from './organisation.js';
-import { addDays, formatPeriod, parseCalendarDate, parsePeriod, shanghaiDate, type Period } from './periods.js';
+import { addDays, dayNumber, formatPeriod, parsePeriod, shanghaiDate, type Period } from './periods.js';
 import { parseOrThrow } from './schema.js';
 import { resolveCaller, type Caller, type Deps } from './submissions.js';
 import type { Organisation } from './templates.js';
@@ -57,11 +57,6 @@ export async function complianceView(
   const rows = isOversight(caller) ? report.rows : rowsFor(report, org, caller.id);
   return { ...report, rows, missing: missingList(rows) };
 }
-
-const dayNumber = (date: string) => {
-  const d = parseCalendarDate(date)!;
-  return Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
-};
 
 /** Rows whose period is running today (or is still within its grace days). */
 function currentRows(report: ComplianceReport, today: string): ComplianceRow[] {

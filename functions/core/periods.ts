@@ -135,6 +135,13 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.UTC(parts.year, parts.month - 1, parts.day + days)).toISOString().slice(0, 10);
 }
 
+/** Days since 1970-01-01 for a calendar date: day arithmetic without time zones. */
+export function dayNumber(date: string): number {
+  const d = parseCalendarDate(date);
+  if (!d) throw new RangeError(`not a calendar date: ${date}`);
+  return Date.UTC(d.year, d.month - 1, d.day) / 86_400_000;
+}
+
 /** The period just before this one, of the same kind. */
 export function previousPeriod(p: Period): Period {
   const perYear = { year: 1, half: 2, quarter: 4, month: 12 }[p.kind];

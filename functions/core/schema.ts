@@ -7,7 +7,7 @@ import zhCN from 'zod/v4/locales/zh-CN.js';
 import { validationError } from './errors.js';
 import { findPerson, holdsRole } from './organisation.js';
 import { addDays, parseCalendarDate } from './periods.js';
-import type { Field, FormTemplate, Organisation } from './templates.js';
+import { ROLE_LABELS, type Field, type FormTemplate, type Organisation } from './templates.js';
 
 // Every message a user can see is Chinese: zod's own zh-CN locale for envelopes and query
 // strings, and a plainer word for the commonest case, a missing value.
@@ -147,13 +147,6 @@ function fieldSchema(f: Field, form: FormTemplate, ctx: SchemaContext): z.ZodTyp
   }
 }
 
-const ROLE_NAMES: Record<string, string> = {
-  secretary: '党组书记',
-  leader: '班子成员',
-  'division-head': '科室负责人',
-  office: '办公室',
-};
-
 /** The zod schema for a record's `data` under this template. Unknown keys are rejected. */
 export function compileSchema(form: FormTemplate, ctx: SchemaContext): z.ZodType<Record<string, unknown>> {
   const shape: Record<string, z.ZodType> = {};
@@ -176,7 +169,7 @@ export function compileSchema(form: FormTemplate, ctx: SchemaContext): z.ZodType
             rc.addIssue({
               code: 'custom',
               path: Array.isArray(value) ? [f.key, i] : [f.key],
-              message: `${person.name}在${date}不是${f.roles!.map((r) => ROLE_NAMES[r]).join('或')}`,
+              message: `${person.name}在${date}不是${f.roles!.map((r) => ROLE_LABELS[r]).join('或')}`,
             });
         });
       }

@@ -23,6 +23,14 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 export const ROLES = ['secretary', 'leader', 'division-head', 'office'] as const;
 export type Role = (typeof ROLES)[number];
 
+/** The Chinese name of each role, on forms' messages and in the web app. */
+export const ROLE_LABELS: Record<Role, string> = {
+  secretary: '党组书记',
+  leader: '班子成员',
+  'division-head': '科室负责人',
+  office: '办公室',
+};
+
 const key = z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, '字段键须为英文小驼峰（字母开头，最多40个字符）');
 const label = z.string().min(1).max(40);
 

@@ -16,6 +16,8 @@ export const keys = {
   byDivision: (unit: string, division: string) => `UNIT#${unit}#DIV#${division}`,
   /** The shared index sort key: date first so a period is one range, id last for uniqueness. */
   recordSort: (date: string, id: string) => `${date}#${id}`,
+  /** The recordSort bounds of an inclusive date range (either end open). */
+  recordSortRange: (start = '0000-00-00', end = '9999-99-99') => ({ from: `${start}#`, to: `${end}#~` }),
   /**
    * A compilation, in its unit's partition. The period's last day leads, so reading backwards lists
    * the latest periods first; the id (`<period>.<ulid>`) orders runs of one period by start time.

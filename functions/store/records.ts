@@ -135,6 +135,18 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     return latest;
   }
 
+  /** A unit's records of one form dated within [start, end], on the byForm index. */
+  function byFormRange(unit: string, templateId: string, start: string, end: string) {
+    const def = indexOf('byForm');
+    const { from, to } = keys.recordSortRange(start, end);
+    return {
+      TableName: tableName,
+      IndexName: def.name,
+      KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
+      ExpressionAttributeValues: { ':pk': keys.byForm(unit, templateId), ':from': from, ':to': to },
+    };
+  }
+
   function indexFor(query: ListQuery): { index: IndexName; pk: string; filterTemplate: boolean } {
     const { unit, scope, templateId } = query;
     if (scope.kind === 'unit')
@@ -189,8 +201,7 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     async list(query: ListQuery) {
       const { index, pk, filterTemplate } = indexFor(query);
       const def = indexOf(index);
-      const from = `${query.start ?? '0000-00-00'}#`;
-      const to = `${query.end ?? '9999-99-99'}#~`;
+      const { from, to } = keys.recordSortRange(query.start, query.end);
       // A cursor must come from this range: DynamoDB refuses a start key outside the key condition.
       if (query.cursor !== undefined && (!CURSOR_RE.test(query.cursor) || query.cursor < from || query.cursor > to))
         throw new InvalidCursorError();
@@ -230,16 +241,12 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async countByForm(unit, templateId, start, end) {
-      const def = indexOf('byForm');
       let count = 0;
       let exclusiveStart: Record<string, unknown> | undefined;
       do {
         const page = await doc.send(
           new QueryCommand({
-            TableName: tableName,
-            IndexName: def.name,
-            KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
-            ExpressionAttributeValues: { ':pk': keys.byForm(unit, templateId), ':from': `${start}#`, ':to': `${end}#~` },
+            ...byFormRange(unit, templateId, start, end),
             Select: 'COUNT',
             ExclusiveStartKey: exclusiveStart,
           }),
@@ -252,7 +259,6 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
 
     async *iterateByForm(unit, templateId, start, end, pageSize = 200, dataFields) {
       let exclusiveStart: Record<string, unknown> | undefined;
-      const def = indexOf('byForm');
       // Attribute names go through placeholders: `data`, `date` and `status` are reserved words.
       const projection = dataFields && {
         ProjectionExpression: [
@@ -268,10 +274,7 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
       do {
         const page = await doc.send(
           new QueryCommand({
-            TableName: tableName,
-            IndexName: def.name,
-            KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
-            ExpressionAttributeValues: { ':pk': keys.byForm(unit, templateId), ':from': `${start}#`, ':to': `${end}#~` },
+            ...byFormRange(unit, templateId, start, end),
             // Bounded pages keep memory flat however many records a period holds.
             Limit: pageSize,
             ExclusiveStartKey: exclusiveStart,

@@ -1,4 +1,5 @@
 /** Test data beside the shipped example: a second unit, and valid records for each form. */
+import type { RecordState } from '../../functions/core/record.js';
 import type { Organisation } from '../../functions/core/templates.js';
 
 /** A second unit, to prove that nobody sees another unit's records. */
@@ -41,4 +42,23 @@ export const studySession = (overrides: Record<string, unknown> = {}) => ({
     recorder: 'sun-li',
     ...overrides,
   },
+});
+
+/** A record as the store keeps it, for tests that talk to the store directly. */
+export const storedRecord = (id: string, over: Partial<RecordState> = {}): RecordState => ({
+  id,
+  unit: 'u1',
+  templateId: 'study-session',
+  version: 1,
+  status: 'active',
+  date: '2026-03-01',
+  period: '2026-03',
+  owner: 'p1',
+  division: 'd1',
+  data: { topic: '第一版' },
+  createdAt: '2026-03-01T00:00:00.000Z',
+  createdBy: 'p1',
+  updatedAt: '2026-03-01T00:00:00.000Z',
+  updatedBy: 'p1',
+  ...over,
 });

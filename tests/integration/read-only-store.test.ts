@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
-import type { RecordState } from '../../functions/core/record.js';
+import { storedRecord as record } from '../helpers/fixtures.js';
 import { createDocumentClient, ensureTable } from '../../functions/store/client.js';
 import { keys } from '../../functions/store/keys.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
@@ -25,23 +25,6 @@ const readOnly = {
 beforeAll(() => ensureTable(doc, tableName));
 afterAll(() => doc.destroy());
 
-const record = (id: string, over: Partial<RecordState> = {}): RecordState => ({
-  id,
-  unit: 'u1',
-  templateId: 'study-session',
-  version: 1,
-  status: 'active',
-  date: '2026-03-01',
-  period: '2026-03',
-  owner: 'p1',
-  division: 'd1',
-  data: { topic: '第一版' },
-  createdAt: '2026-03-01T00:00:00.000Z',
-  createdBy: 'p1',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  updatedBy: 'p1',
-  ...over,
-});
 
 describe('a reader that may not write', () => {
   it('gets the newest version of a record whose head fell behind, and leaves the repair to the next writer', async () => {

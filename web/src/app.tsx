@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ComplianceRow } from '../../functions/core/compliance.js';
 import type { RecordState } from '../../functions/core/record.js';
-import type { FormTemplate, Organisation } from '../../functions/core/templates.js';
+import { ROLE_LABELS, type FormTemplate, type Organisation, type Role } from '../../functions/core/templates.js';
 import { api, ApiError, configureApi } from './api.js';
 import { currentToken, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, type DemoUser, type WebConfig } from './auth.js';
 import { OfficePage } from './office.js';
@@ -180,7 +180,7 @@ function SignIn({ config, onDone }: { config: WebConfig; onDone(): void }) {
             >
               <strong>{u.name}</strong>
               <span>
-                {u.title} · {u.roles.map((r) => ROLE_LABELS[r] ?? r).join('、')}
+                {u.title} · {u.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join('、')}
               </span>
             </button>
           </li>
@@ -189,13 +189,6 @@ function SignIn({ config, onDone }: { config: WebConfig; onDone(): void }) {
     </main>
   );
 }
-
-export const ROLE_LABELS: Record<string, string> = {
-  secretary: '党组书记',
-  leader: '班子成员',
-  'division-head': '科室负责人',
-  office: '办公室',
-};
 
 function App() {
   const [config, setConfig] = useState<WebConfig>();
