@@ -1,7 +1,7 @@
 /** What every handler needs, built once per container from the environment. */
 import { loadCatalog } from './core/catalog.js';
 import type { CompilationDeps } from './core/compilation.js';
-import type { Deps } from './core/submissions.js';
+import type { Deps } from './core/types.js';
 import { blobConfig, readConfig } from './config.js';
 import { complianceContent } from './ledger/compliance-content.js';
 import { localBlobStore, s3BlobStore } from './store/blobs.js';

@@ -17,7 +17,7 @@ import {
   shanghaiDate,
   type Period,
 } from './periods.js';
-import type { Caller, Deps } from './submissions.js';
+import type { Caller, Deps } from './types.js';
 
 export type Trigger = 'scheduled' | 'on-demand';
 export type CompilationStatus = 'running' | 'done' | 'failed';

@@ -31,7 +31,7 @@ import {
   type PeriodKind,
 } from './periods.js';
 import type { RecordState } from './record.js';
-import type { Deps } from './submissions.js';
+import type { Deps } from './types.js';
 import type { Obligation, ObligationsFile, Organisation, Person } from './templates.js';
 
 export type ObligationStatus = 'met' | 'in-progress' | 'missed' | 'not-due';

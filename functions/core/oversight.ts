@@ -10,7 +10,8 @@ import type { Reminder } from './notify.js';
 import { rolesOn } from './organisation.js';
 import { addDays, dayNumber, formatPeriod, parsePeriod, shanghaiDate, type Period } from './periods.js';
 import { parseOrThrow } from './schema.js';
-import { resolveCaller, type Caller, type Deps } from './submissions.js';
+import { resolveCaller } from './submissions.js';
+import type { Caller, Deps } from './types.js';
 import type { Organisation } from './templates.js';
 
 const isOversight = (c: Caller) => c.roles.includes('office') || c.roles.includes('secretary');

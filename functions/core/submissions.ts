@@ -6,30 +6,14 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import type { ScoreStore } from './assessment.js';
-import type { Catalog } from './catalog.js';
-import type { Notifier } from './notify.js';
 import { conflict, forbidden, notFound, validationError } from './errors.js';
 import { findPerson } from './organisation.js';
 import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from './periods.js';
 import { InvalidCursorError, toHistory, type HistoryEntry, type ListScope, type RecordPage, type RecordState, type RecordStore } from './record.js';
 import { compileSchema, parseOrThrow } from './schema.js';
-import type { Organisation, Person, Role } from './templates.js';
+import type { Organisation, Person } from './templates.js';
+import type { Caller, Deps } from './types.js';
 
-export interface Caller {
-  id: string;
-  unit: string;
-  roles: Role[];
-}
-
-export interface Deps {
-  catalog: Catalog;
-  records: RecordStore;
-  scores: ScoreStore;
-  notifier: Notifier;
-  organisation(unit: string): Promise<Organisation | undefined>;
-  now(): Date;
-}
 
 /** The caller as a person of their unit's organisation, or 403. */
 export async function resolveCaller(deps: Deps, caller: Caller): Promise<{ org: Organisation; person: Person }> {

@@ -1,6 +1,6 @@
 /** Builds an entry's middy chain: headers, errors, caller, body, then one call into core. */
 import middy from '@middy/core';
-import type { Caller, Deps } from '../core/submissions.js';
+import type { Caller, Deps } from '../core/types.js';
 import { getDeps } from '../deps.js';
 import {
   authenticate,

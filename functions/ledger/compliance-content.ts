@@ -9,7 +9,7 @@ import type { CompilationContent, ContentProvider, StatusCell, TableSheet } from
 import { rangeLabel } from '../core/ledger-layout.js';
 import { STATUS } from '../core/ledger-style.js';
 import { formatPeriod, parsePeriod, periodBounds, periodLabel, type Period } from '../core/periods.js';
-import type { Deps } from '../core/submissions.js';
+import type { Deps } from '../core/types.js';
 import type { Organisation } from '../core/templates.js';
 
 const CADENCE: Record<string, string> = { year: '每年', half: '每半年', quarter: '每季度', month: '每月', event: '发生即记' };

@@ -6,7 +6,7 @@
 import type { ContentProvider, TableSheet } from '../core/ledger-content.js';
 import { rangeLabel } from '../core/ledger-layout.js';
 import { parsePeriod, periodLabel } from '../core/periods.js';
-import type { Deps } from '../core/submissions.js';
+import type { Deps } from '../core/types.js';
 
 const PENDING = '完成情况和考核评分尚未接入本系统的自动统计，本表暂为空表。';
 

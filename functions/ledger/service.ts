@@ -17,7 +17,8 @@ import {
 import { conflict, notFound } from '../core/errors.js';
 import { formatPeriod, parsePeriod, shanghaiDate } from '../core/periods.js';
 import { parseOrThrow } from '../core/schema.js';
-import { resolveCaller, type Caller } from '../core/submissions.js';
+import { resolveCaller } from '../core/submissions.js';
+import type { Caller } from '../core/types.js';
 import { compileLedgers } from './compile.js';
 
 const CreateBody = z.strictObject({ period: z.string().max(10) });

@@ -1,0 +1,24 @@
+/**
+ * The types several core modules share: who is calling, and what a core function is given to
+ * work with. Type-only imports, so this module adds no import circle.
+ */
+import type { ScoreStore } from './assessment.js';
+import type { Catalog } from './catalog.js';
+import type { Notifier } from './notify.js';
+import type { RecordStore } from './record.js';
+import type { Organisation, Role } from './templates.js';
+
+export interface Caller {
+  id: string;
+  unit: string;
+  roles: Role[];
+}
+
+export interface Deps {
+  catalog: Catalog;
+  records: RecordStore;
+  scores: ScoreStore;
+  notifier: Notifier;
+  organisation(unit: string): Promise<Organisation | undefined>;
+  now(): Date;
+}
