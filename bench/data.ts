@@ -3,9 +3,9 @@
  * the same in every run, cheap to make (text is a slice of one long string). Long text has line
  * breaks, `<>&` and a 4-byte character (𠮷), as in notes/EXCEL.md's measurements.
  */
-import type { Catalog } from '../functions/core/catalog.js';
-import type { RecordState } from '../functions/core/record.js';
-import type { Field, FormTemplate, Organisation } from '../functions/core/templates.js';
+import type { Catalog } from '../functions/core/templates/catalog.js';
+import type { RecordState } from '../functions/core/records/record.js';
+import type { Field, FormTemplate, Organisation } from '../functions/core/templates/templates.js';
 
 const SENTENCES = [
   '认真贯彻落实党中央关于意识形态工作的决策部署及指示精神，切实增强意识形态工作的针对性和有效性。',

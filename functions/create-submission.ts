@@ -1,4 +1,4 @@
-import { createSubmission } from './core/submissions.js';
+import { createSubmission } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** POST /api/submissions: a new record; the same Idempotency-Key always yields the same record. */

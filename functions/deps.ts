@@ -1,6 +1,6 @@
 /** What every handler needs, built once per container from the environment. */
-import { loadCatalog } from './core/catalog.js';
-import type { CompilationDeps } from './core/compilation.js';
+import { loadCatalog } from './core/templates/catalog.js';
+import type { CompilationDeps } from './core/ledger/compilation.js';
 import type { Deps } from './core/types.js';
 import { blobConfig, readConfig } from './config.js';
 import { complianceContent } from './ledger/compliance-content.js';

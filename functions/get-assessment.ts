@@ -1,4 +1,4 @@
-import { assessmentView } from './core/oversight.js';
+import { assessmentView } from './core/compliance/oversight.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/assessment?period=: the assessment sheet as data (the office and the secretary). */

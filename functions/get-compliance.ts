@@ -1,4 +1,4 @@
-import { complianceView } from './core/oversight.js';
+import { complianceView } from './core/compliance/oversight.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/compliance?period=: each obligation's rows (the office and secretary: all; others: their own). */

@@ -1,5 +1,5 @@
-import { divisionName } from './core/organisation.js';
-import { resolveCaller } from './core/submissions.js';
+import { divisionName } from './core/roster/organisation.js';
+import { resolveCaller } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/me: the caller as the organisation knows them. */

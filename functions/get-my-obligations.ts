@@ -1,4 +1,4 @@
-import { myObligations } from './core/oversight.js';
+import { myObligations } from './core/compliance/oversight.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/me/obligations: what the caller owes in the periods running now, with due dates. */

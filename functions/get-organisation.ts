@@ -1,4 +1,4 @@
-import { resolveCaller } from './core/submissions.js';
+import { resolveCaller } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/organisation: the unit's roster (divisions, people, their roles and dates) for pickers and form checks. */

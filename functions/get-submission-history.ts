@@ -1,4 +1,4 @@
-import { submissionHistory } from './core/submissions.js';
+import { submissionHistory } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/submissions/{id}/history: every change, who and when, each field before and after. */

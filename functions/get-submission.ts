@@ -1,4 +1,4 @@
-import { getSubmission } from './core/submissions.js';
+import { getSubmission } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/submissions/{id}: one record. */

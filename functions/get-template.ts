@@ -1,5 +1,5 @@
 import { notFound } from './core/errors.js';
-import { resolveCaller } from './core/submissions.js';
+import { resolveCaller } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/templates/{id}: one form template. */

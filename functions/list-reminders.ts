@@ -1,4 +1,4 @@
-import { reminderList } from './core/oversight.js';
+import { reminderList } from './core/compliance/oversight.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/reminders: who owes what in the running periods, with days left (the office). */

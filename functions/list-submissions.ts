@@ -1,4 +1,4 @@
-import { listSubmissions } from './core/submissions.js';
+import { listSubmissions } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** GET /api/submissions?templateId=&period=&scope=&cursor=&limit=: a page of records, newest first. */

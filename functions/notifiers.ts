@@ -3,7 +3,7 @@
  * posts each reminder as a text message in the JSON shape that DingTalk and WeCom group robots
  * both accept. A bureau adds another channel by implementing Notifier and naming it here.
  */
-import { reminderText, type Notifier } from './core/notify.js';
+import { reminderText, type Notifier } from './core/compliance/notify.js';
 
 export function logNotifier(log: (line: string) => void = (l) => console.log(l)): Notifier {
   return {

@@ -1,4 +1,4 @@
-import { sendReminders } from './core/oversight.js';
+import { sendReminders } from './core/compliance/oversight.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** POST /api/reminders/send: sends the reminder list through the configured channel (the office). */

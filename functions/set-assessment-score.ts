@@ -1,4 +1,4 @@
-import { setScore } from './core/oversight.js';
+import { setScore } from './core/compliance/oversight.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** PUT /api/assessment/{period}/items/{itemId}: body {score, reason}; the office's score or override. */

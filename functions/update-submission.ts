@@ -1,4 +1,4 @@
-import { updateSubmission } from './core/submissions.js';
+import { updateSubmission } from './core/records/submissions.js';
 import { httpHandler, json } from './http/handler.js';
 
 /** PUT /api/submissions/{id}: body {data, version}; a stale version is a 409 carrying the current record. */

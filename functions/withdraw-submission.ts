@@ -1,4 +1,4 @@
-import { withdrawSubmission } from './core/submissions.js';
+import { withdrawSubmission } from './core/records/submissions.js';
 import { httpHandler } from './http/handler.js';
 
 /** DELETE /api/submissions/{id}?version=: withdraws the record; its versions stay in the history. */

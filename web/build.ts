@@ -1,6 +1,6 @@
 /**
  * Builds the web app into web/dist: one ES module bundle, one stylesheet (with the status colours
- * generated from functions/core/ledger-style.ts, the workbook's own legend) and the page.
+ * generated from functions/core/ledger/style.ts, the workbook's own legend) and the page.
  * Prints the gzipped sizes. Everything is served from the app's own origin.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { STATUS } from '../functions/core/ledger-style.js';
+import { STATUS } from '../functions/core/ledger/style.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = resolve(here, 'dist');

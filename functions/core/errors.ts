@@ -2,7 +2,7 @@
  * The error family. Each carries the HTTP status and a Chinese detail that is safe to show;
  * the HTTP layer turns them into problem+json in one place.
  */
-import type { FieldError } from './schema.js';
+import type { FieldError } from './templates/schema.js';
 
 export class AppError extends Error {
   constructor(

@@ -2,11 +2,11 @@
  * The types several core modules share: who is calling, and what a core function is given to
  * work with. Type-only imports, so this module adds no import circle.
  */
-import type { ScoreStore } from './assessment.js';
-import type { Catalog } from './catalog.js';
-import type { Notifier } from './notify.js';
-import type { RecordStore } from './record.js';
-import type { Organisation, Role } from './templates.js';
+import type { ScoreStore } from './compliance/assessment.js';
+import type { Catalog } from './templates/catalog.js';
+import type { Notifier } from './compliance/notify.js';
+import type { RecordStore } from './records/record.js';
+import type { Organisation, Role } from './templates/templates.js';
 
 export interface Caller {
   id: string;

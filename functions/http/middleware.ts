@@ -6,7 +6,7 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AppError, throttled, tooLarge, unauthenticated, validationError } from '../core/errors.js';
 import type { Caller } from '../core/types.js';
-import { ROLES, type Role } from '../core/templates.js';
+import { ROLES, type Role } from '../core/templates/templates.js';
 import { isStoreUnavailable } from '../store/client.js';
 
 export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;

@@ -3,14 +3,14 @@
  * monthly summary, computed from the same compliance and assessment modules as the API, counting
  * records dated up to the compilation's as-of day.
  */
-import { assess } from '../core/assessment.js';
-import { planCompliance, type ComplianceReport, type ComplianceRow } from '../core/compliance.js';
-import type { CompilationContent, ContentProvider, StatusCell, TableSheet } from '../core/ledger-content.js';
-import { rangeLabel } from '../core/ledger-layout.js';
-import { STATUS } from '../core/ledger-style.js';
+import { assess } from '../core/compliance/assessment.js';
+import { planCompliance, type ComplianceReport, type ComplianceRow } from '../core/compliance/compliance.js';
+import type { CompilationContent, ContentProvider, StatusCell, TableSheet } from '../core/ledger/content.js';
+import { rangeLabel } from '../core/ledger/layout.js';
+import { STATUS } from '../core/ledger/style.js';
 import { formatPeriod, parsePeriod, periodBounds, periodLabel, type Period } from '../core/periods.js';
 import type { Deps } from '../core/types.js';
-import type { Organisation } from '../core/templates.js';
+import type { Organisation } from '../core/templates/templates.js';
 
 const CADENCE: Record<string, string> = { year: '每年', half: '每半年', quarter: '每季度', month: '每月', event: '发生即记' };
 

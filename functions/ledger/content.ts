@@ -3,8 +3,8 @@
  * their headers and a note saying the figures are not computed yet, so a compilation is complete
  * in shape today and gains its figures by swapping this provider (functions/deps.ts).
  */
-import type { ContentProvider, TableSheet } from '../core/ledger-content.js';
-import { rangeLabel } from '../core/ledger-layout.js';
+import type { ContentProvider, TableSheet } from '../core/ledger/content.js';
+import { rangeLabel } from '../core/ledger/layout.js';
 import { parsePeriod, periodLabel } from '../core/periods.js';
 import type { Deps } from '../core/types.js';
 

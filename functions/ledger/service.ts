@@ -13,11 +13,11 @@ import {
   scheduledTargets,
   XLSX_TYPE,
   type CompilationDeps,
-} from '../core/compilation.js';
+} from '../core/ledger/compilation.js';
 import { conflict, notFound } from '../core/errors.js';
 import { formatPeriod, parsePeriod, shanghaiDate } from '../core/periods.js';
-import { parseOrThrow } from '../core/schema.js';
-import { resolveCaller } from '../core/submissions.js';
+import { parseOrThrow } from '../core/templates/schema.js';
+import { resolveCaller } from '../core/records/submissions.js';
 import type { Caller } from '../core/types.js';
 import { compileLedgers } from './compile.js';
 

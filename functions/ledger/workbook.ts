@@ -10,8 +10,8 @@ import { createWriteStream } from 'node:fs';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import type { SheetCount, Trigger } from '../core/compilation.js';
-import { isStatusCell, type CompilationContent, type TableSheet, type TableValue } from '../core/ledger-content.js';
+import type { SheetCount, Trigger } from '../core/ledger/compilation.js';
+import { isStatusCell, type CompilationContent, type TableSheet, type TableValue } from '../core/ledger/content.js';
 import {
   chineseDate,
   chineseDateTime,
@@ -25,11 +25,11 @@ import {
   sheetNamer,
   workbookTitle,
   type LedgerColumn,
-} from '../core/ledger-layout.js';
-import { FONTS, FORMATS, STATUS, STATUS_KEYS, TITLE_HEIGHT, type StatusKey } from '../core/ledger-style.js';
+} from '../core/ledger/layout.js';
+import { FONTS, FORMATS, STATUS, STATUS_KEYS, TITLE_HEIGHT, type StatusKey } from '../core/ledger/style.js';
 import { shanghaiDate, type Period } from '../core/periods.js';
-import type { RecordState } from '../core/record.js';
-import type { FormTemplate, Organisation } from '../core/templates.js';
+import type { RecordState } from '../core/records/record.js';
+import type { FormTemplate, Organisation } from '../core/templates/templates.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Style = Partial<ExcelJS.Style>;

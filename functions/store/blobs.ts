@@ -8,8 +8,8 @@ import { dirname, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { BlobStore } from '../core/compilation.js';
-import { contentDisposition, XLSX_TYPE } from '../core/compilation.js';
+import type { BlobStore } from '../core/ledger/compilation.js';
+import { contentDisposition, XLSX_TYPE } from '../core/ledger/compilation.js';
 
 export type { BlobStore };
 

@@ -5,7 +5,7 @@
  * never becomes current.
  */
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Compilation, CompilationStore } from '../core/compilation.js';
+import type { Compilation, CompilationStore } from '../core/ledger/compilation.js';
 import { isConditionFailed } from './client.js';
 import { keys } from './keys.js';
 

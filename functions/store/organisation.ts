@@ -1,6 +1,6 @@
 /** The organisation of a unit, one item per unit, cached briefly per container. */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Organisation } from '../core/templates.js';
+import type { Organisation } from '../core/templates/templates.js';
 import { isConditionFailed } from './client.js';
 import { keys } from './keys.js';
 

@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import {
   InvalidCursorError,
-  type ListQuery, type ChangeKind, type RecordState, type RecordStore, type VersionEntry } from '../core/record.js';
+  type ListQuery, type ChangeKind, type RecordState, type RecordStore, type VersionEntry } from '../core/records/record.js';
 import { isConditionFailed } from './client.js';
 import { CURSOR_RE, keys } from './keys.js';
 import { indexOf, type IndexName } from './table.js';

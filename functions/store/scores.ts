@@ -1,7 +1,7 @@
 /** Assessment score entries: each one its own item, never overwritten, read back in order. */
 import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import type { ScoreEntry, ScoreStore } from '../core/assessment.js';
+import type { ScoreEntry, ScoreStore } from '../core/compliance/assessment.js';
 import { keys, scoreKeys } from './keys.js';
 
 export function dynamoScoreStore(doc: DynamoDBDocumentClient, tableName: string): ScoreStore {

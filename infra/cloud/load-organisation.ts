@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { OrganisationSchema } from '../../functions/core/templates.js';
+import { OrganisationSchema } from '../../functions/core/templates/templates.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
 

@@ -6,9 +6,9 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compilationRange } from '../../functions/core/compilation.js';
-import { readCatalog, TemplateError } from '../../functions/core/catalog.js';
-import { rangeLabel } from '../../functions/core/ledger-layout.js';
+import { compilationRange } from '../../functions/core/ledger/compilation.js';
+import { readCatalog, TemplateError } from '../../functions/core/templates/catalog.js';
+import { rangeLabel } from '../../functions/core/ledger/layout.js';
 import { parsePeriod, shanghaiDate } from '../../functions/core/periods.js';
 import { AppError } from '../../functions/core/errors.js';
 import { keys } from '../../functions/store/keys.js';

@@ -4,11 +4,11 @@
  * one record entered late. Every record says it is an example. Dates fall in the current
  * year once it is past September; earlier in a year, in the year before.
  */
-import { compileSchema } from '../../functions/core/schema.js';
-import type { Catalog } from '../../functions/core/catalog.js';
+import { compileSchema } from '../../functions/core/templates/schema.js';
+import type { Catalog } from '../../functions/core/templates/catalog.js';
 import { formatPeriod, periodOf, shanghaiDate } from '../../functions/core/periods.js';
-import type { RecordState, RecordStore } from '../../functions/core/record.js';
-import type { Organisation } from '../../functions/core/templates.js';
+import type { RecordState, RecordStore } from '../../functions/core/records/record.js';
+import type { Organisation } from '../../functions/core/templates/templates.js';
 
 const NOTE = '示例数据';
 

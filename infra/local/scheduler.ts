@@ -4,7 +4,7 @@
  * long (a timer cannot wait a month), re-aims at the next firing time on every wake-up, so sleep
  * or a changed clock does not make it drift. No cron dependency.
  */
-import { nextMonthlyRun } from '../../functions/core/compilation.js';
+import { nextMonthlyRun } from '../../functions/core/ledger/compilation.js';
 
 const MAX_WAIT_MS = 6 * 60 * 60 * 1000;
 

@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
-import { readCatalog, TemplateError } from '../../functions/core/catalog.js';
-import { rolesOn } from '../../functions/core/organisation.js';
+import { readCatalog, TemplateError } from '../../functions/core/templates/catalog.js';
+import { rolesOn } from '../../functions/core/roster/organisation.js';
 import { shanghaiDate } from '../../functions/core/periods.js';
 import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';

@@ -3,9 +3,9 @@
  * `npm run -s token -- <user-id>`. Only the token goes to stdout, so it can be captured.
  */
 import { join, resolve } from 'node:path';
-import { readCatalog } from '../../functions/core/catalog.js';
-import { findPerson } from '../../functions/core/organisation.js';
-import { ROLES, type Role } from '../../functions/core/templates.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import { findPerson } from '../../functions/core/roster/organisation.js';
+import { ROLES, type Role } from '../../functions/core/templates/templates.js';
 import { loadLocalKeys } from './jwt.js';
 import { claimsFor, personWithRole } from './users.js';
 

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
-import { findPerson, rolesOn } from '../../functions/core/organisation.js';
-import type { Organisation } from '../../functions/core/templates.js';
+import { findPerson, rolesOn } from '../../functions/core/roster/organisation.js';
+import type { Organisation } from '../../functions/core/templates/templates.js';
 import { SECURITY_HEADERS } from '../../functions/http/middleware.js';
 import type { LocalKeys } from './jwt.js';
 import { claimsFor } from './users.js';

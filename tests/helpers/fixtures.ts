@@ -1,6 +1,6 @@
 /** Test data beside the shipped example: a second unit, and valid records for each form. */
-import type { RecordState } from '../../functions/core/record.js';
-import type { Organisation } from '../../functions/core/templates.js';
+import type { RecordState } from '../../functions/core/records/record.js';
+import type { Organisation } from '../../functions/core/templates/templates.js';
 
 /** A second unit, to prove that nobody sees another unit's records. */
 export const OTHER_UNIT: Organisation = {

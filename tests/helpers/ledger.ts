@@ -1,7 +1,7 @@
 /** Fixed content for compilations, standing in for the compliance and assessment modules. */
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { CompilationContent, ContentProvider } from '../../functions/core/ledger-content.js';
+import type { CompilationContent, ContentProvider } from '../../functions/core/ledger/content.js';
 
 /** Every status appears in the matrix, so the colours can be checked cell by cell. */
 export const fixedContent = (): CompilationContent => ({

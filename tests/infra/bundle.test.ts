@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import S3rver from 's3rver';
-import { readCatalog } from '../../functions/core/catalog.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
 import { ROUTES, SCHEDULED, type RouteDef } from '../../functions/routes.js';
 import { BUNDLE_FILE, copyTemplatesCommands, esbuildOptions, REPO_ROOT } from '../../infra/cloud/bundling.js';
 import { prepareTable } from '../../infra/local/setup.js';

@@ -2,7 +2,7 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../functions/core/templates.js';
+import { ROLES } from '../../functions/core/templates/templates.js';
 import { ROUTES, SCHEDULED } from '../../functions/routes.js';
 import { TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';

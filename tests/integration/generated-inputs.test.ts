@@ -12,8 +12,8 @@
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readCatalog } from '../../functions/core/catalog.js';
-import type { Field, FormTemplate, Organisation, Role } from '../../functions/core/templates.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import type { Field, FormTemplate, Organisation, Role } from '../../functions/core/templates/templates.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 
 const catalog = readCatalog(resolve('templates'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { CompilationDeps } from '../../functions/core/compilation.js';
+import type { CompilationDeps } from '../../functions/core/ledger/compilation.js';
 import { parsePeriod } from '../../functions/core/periods.js';
 import { handler } from '../../functions/compile-scheduled.js';
 import { getCompilationDeps } from '../../functions/deps.js';

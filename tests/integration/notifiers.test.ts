@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { Reminder } from '../../functions/core/notify.js';
+import type { Reminder } from '../../functions/core/compliance/notify.js';
 import { createNotifier, logNotifier, webhookNotifier } from '../../functions/notifiers.js';
 
 const reminder: Reminder = {

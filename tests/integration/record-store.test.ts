@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { RecordState } from '../../functions/core/record.js';
+import type { RecordState } from '../../functions/core/records/record.js';
 import { storedRecord as record } from '../helpers/fixtures.js';
 import { createDocumentClient, ensureTable } from '../../functions/store/client.js';
 import { keys } from '../../functions/store/keys.js';

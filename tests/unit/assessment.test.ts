@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assess, type AssessmentLine, type AssessmentSheet, type ScoreEntry } from '../../functions/core/assessment.js';
-import { readCatalog } from '../../functions/core/catalog.js';
-import type { ComplianceReport, ComplianceRow, ObligationStatus, Subject } from '../../functions/core/compliance.js';
+import { assess, type AssessmentLine, type AssessmentSheet, type ScoreEntry } from '../../functions/core/compliance/assessment.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import type { ComplianceReport, ComplianceRow, ObligationStatus, Subject } from '../../functions/core/compliance/compliance.js';
 import { parsePeriod, periodBounds, periodLabel } from '../../functions/core/periods.js';
-import type { AssessmentScheme } from '../../functions/core/templates.js';
+import type { AssessmentScheme } from '../../functions/core/templates/templates.js';
 
 const catalog = readCatalog(resolve('templates'));
 const org = catalog.exampleOrganisation;

@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, it, expect } from 'vitest';
-import { readCatalog, TemplateError } from '../../functions/core/catalog.js';
+import { readCatalog, TemplateError } from '../../functions/core/templates/catalog.js';
 
 const TEMPLATES = resolve('templates');
 
@@ -226,7 +226,7 @@ describe('catalog', () => {
 
 describe('organisation role dates', () => {
   it('refuses a role date that is not on the calendar', async () => {
-    const { OrganisationSchema } = await import('../../functions/core/templates.js');
+    const { OrganisationSchema } = await import('../../functions/core/templates/templates.js');
     const org = {
       unit: { id: 'ab', name: '单位', shortName: '单位' },
       divisions: [{ id: 'ab', name: '科室' }],

@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readCatalog } from '../../functions/core/catalog.js';
-import { evaluateCompliance, membersOwing, type ComplianceReport, type ComplianceRow } from '../../functions/core/compliance.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import { evaluateCompliance, membersOwing, type ComplianceReport, type ComplianceRow } from '../../functions/core/compliance/compliance.js';
 import { addDays, formatPeriod, parsePeriod, periodOf, type Period } from '../../functions/core/periods.js';
-import type { RecordState } from '../../functions/core/record.js';
-import type { Obligation } from '../../functions/core/templates.js';
+import type { RecordState } from '../../functions/core/records/record.js';
+import type { Obligation } from '../../functions/core/templates/templates.js';
 
 const catalog = readCatalog(resolve('templates'));
 const org = catalog.exampleOrganisation;

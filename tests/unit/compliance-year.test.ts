@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readCatalog } from '../../functions/core/catalog.js';
-import { evaluateCompliance, membersOwing, type ComplianceRow } from '../../functions/core/compliance.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import { evaluateCompliance, membersOwing, type ComplianceRow } from '../../functions/core/compliance/compliance.js';
 import { parsePeriod } from '../../functions/core/periods.js';
-import type { RecordState } from '../../functions/core/record.js';
+import type { RecordState } from '../../functions/core/records/record.js';
 
 /**
  * A scripted year for the example organisation (templates/organisation.example.json):

@@ -10,7 +10,7 @@ import {
   requirePeriod,
   scheduledTargets,
   type Compilation,
-} from '../../functions/core/compilation.js';
+} from '../../functions/core/ledger/compilation.js';
 import { blobConfig, readConfig } from '../../functions/config.js';
 import { AppError } from '../../functions/core/errors.js';
 import { parsePeriod } from '../../functions/core/periods.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readCatalog } from '../../functions/core/catalog.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
 import {
   MAX_CELL_CHARS,
   chineseDate,
@@ -14,11 +14,11 @@ import {
   rowHeight,
   sheetNamer,
   workbookTitle,
-} from '../../functions/core/ledger-layout.js';
-import { STATUS, STATUS_KEYS } from '../../functions/core/ledger-style.js';
+} from '../../functions/core/ledger/layout.js';
+import { STATUS, STATUS_KEYS } from '../../functions/core/ledger/style.js';
 import { parsePeriod } from '../../functions/core/periods.js';
-import type { RecordState } from '../../functions/core/record.js';
-import type { FormTemplate } from '../../functions/core/templates.js';
+import type { RecordState } from '../../functions/core/records/record.js';
+import type { FormTemplate } from '../../functions/core/templates/templates.js';
 import { TEMPLATES_DIR } from '../helpers/api.js';
 
 const catalog = readCatalog(TEMPLATES_DIR);

@@ -1,9 +1,9 @@
 import { resolve } from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { readCatalog } from '../../functions/core/catalog.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
 import { AppError } from '../../functions/core/errors.js';
-import { compileSchema, EARLIEST_DATE, parseOrThrow, toFieldErrors, type FieldError } from '../../functions/core/schema.js';
-import { FIELD_TYPES, type FieldType } from '../../functions/core/templates.js';
+import { compileSchema, EARLIEST_DATE, parseOrThrow, toFieldErrors, type FieldError } from '../../functions/core/templates/schema.js';
+import { FIELD_TYPES, type FieldType } from '../../functions/core/templates/templates.js';
 import { memberReport, studySession } from '../helpers/fixtures.js';
 
 const TODAY = '2026-11-28';
@@ -539,8 +539,8 @@ describe('record schema', () => {
 
 describe('one-line text', () => {
   it('refuses Unicode line and paragraph separators and C1 controls', async () => {
-    const { readCatalog } = await import('../../functions/core/catalog.js');
-    const { compileSchema } = await import('../../functions/core/schema.js');
+    const { readCatalog } = await import('../../functions/core/templates/catalog.js');
+    const { compileSchema } = await import('../../functions/core/templates/schema.js');
     const { memberReport } = await import('../helpers/fixtures.js');
     const catalog = readCatalog('templates');
     const schema = compileSchema(catalog.form('member-report')!, { org: catalog.exampleOrganisation, today: '2026-11-28' });

@@ -1,9 +1,9 @@
 /** The web app: sign-in, my obligations, forms, my records, and the office's pages. */
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { ComplianceRow } from '../../functions/core/compliance.js';
-import type { RecordState } from '../../functions/core/record.js';
-import { ROLE_LABELS, type FormTemplate, type Organisation, type Role } from '../../functions/core/templates.js';
+import type { ComplianceRow } from '../../functions/core/compliance/compliance.js';
+import type { RecordState } from '../../functions/core/records/record.js';
+import { ROLE_LABELS, type FormTemplate, type Organisation, type Role } from '../../functions/core/templates/templates.js';
 import { api, ApiError, configureApi } from './api.js';
 import { currentToken, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, type DemoUser, type WebConfig } from './auth.js';
 import { OfficePage } from './office.js';

@@ -4,9 +4,9 @@
  */
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { shanghaiDate } from '../../functions/core/periods.js';
-import { holdsRole } from '../../functions/core/organisation.js';
-import { compileSchema, toFieldErrors } from '../../functions/core/schema.js';
-import type { Field, FormTemplate, Organisation } from '../../functions/core/templates.js';
+import { holdsRole } from '../../functions/core/roster/organisation.js';
+import { compileSchema, toFieldErrors } from '../../functions/core/templates/schema.js';
+import type { Field, FormTemplate, Organisation } from '../../functions/core/templates/templates.js';
 import type { FieldError } from './api.js';
 
 /** What the inputs hold: strings for text-like inputs, string lists for checkboxes. */

@@ -1,7 +1,7 @@
 /** The office's pages: the compliance matrix, the missing list, the assessment, compilations. */
 import { useEffect, useState } from 'preact/hooks';
-import type { AssessmentLine, AssessmentSheet } from '../../functions/core/assessment.js';
-import type { ComplianceReport, ComplianceRow } from '../../functions/core/compliance.js';
+import type { AssessmentLine, AssessmentSheet } from '../../functions/core/compliance/assessment.js';
+import type { ComplianceReport, ComplianceRow } from '../../functions/core/compliance/compliance.js';
 import { formatPeriod, parsePeriod, periodLabel, periodOf, shanghaiDate } from '../../functions/core/periods.js';
 import { api, ApiError, download } from './api.js';
 import { ErrorNote, isOversight, type Ctx } from './app.js';

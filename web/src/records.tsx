@@ -1,6 +1,6 @@
 /** Filling in a new record, listing one's records, and opening one: edit, withdraw, history. */
 import { useEffect, useState } from 'preact/hooks';
-import type { HistoryEntry, RecordState } from '../../functions/core/record.js';
+import type { HistoryEntry, RecordState } from '../../functions/core/records/record.js';
 import { api, ApiError, type FieldError } from './api.js';
 import type { Ctx } from './app.js';
 import { ErrorNote } from './app.js';

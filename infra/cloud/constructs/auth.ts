@@ -9,7 +9,7 @@ import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLES } from '../../../functions/core/templates.js';
+import { ROLES } from '../../../functions/core/templates/templates.js';
 import type { OidcSignIn } from '../settings.js';
 
 /** An external OpenID Connect issuer: its tokens must carry `sub`, `unit` and `roles` claims. */

@@ -6,13 +6,13 @@
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
 import { z } from 'zod';
-import { conflict, forbidden, notFound, validationError } from './errors.js';
-import { findPerson } from './organisation.js';
-import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from './periods.js';
+import { conflict, forbidden, notFound, validationError } from '../errors.js';
+import { findPerson } from '../roster/organisation.js';
+import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from '../periods.js';
 import { InvalidCursorError, toHistory, type HistoryEntry, type ListScope, type RecordPage, type RecordState } from './record.js';
-import { compileSchema, parseOrThrow } from './schema.js';
-import type { Organisation, Person } from './templates.js';
-import type { Caller, Deps } from './types.js';
+import { compileSchema, parseOrThrow } from '../templates/schema.js';
+import type { Organisation, Person } from '../templates/templates.js';
+import type { Caller, Deps } from '../types.js';
 
 /** The caller as a person of their unit's organisation, or 403. */
 export async function resolveCaller(deps: Deps, caller: Caller): Promise<{ org: Organisation; person: Person }> {

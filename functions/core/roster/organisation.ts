@@ -1,5 +1,5 @@
 /** The organisation: who holds which role on a given date. Role dates are inclusive. */
-import type { Organisation, Person, Role } from './templates.js';
+import type { Organisation, Person, Role } from '../templates/templates.js';
 
 /** True when the person holds the role on the calendar date. */
 export function holdsRole(person: Person, role: Role, date: string): boolean {

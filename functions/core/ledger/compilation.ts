@@ -5,8 +5,8 @@
  * needs; the writing lives in functions/ledger/, the storage in functions/store/.
  */
 import type { Readable } from 'node:stream';
-import { validationError, forbidden } from './errors.js';
-import type { ContentProvider } from './ledger-content.js';
+import { validationError, forbidden } from '../errors.js';
+import type { ContentProvider } from './content.js';
 import {
   formatPeriod,
   parseCalendarDate,
@@ -16,8 +16,8 @@ import {
   previousPeriod,
   shanghaiDate,
   type Period,
-} from './periods.js';
-import type { Caller, Deps } from './types.js';
+} from '../periods.js';
+import type { Caller, Deps } from '../types.js';
 
 export type Trigger = 'scheduled' | 'on-demand';
 export type CompilationStatus = 'running' | 'done' | 'failed';

@@ -4,9 +4,9 @@
  */
 import * as z from 'zod';
 import zhCN from 'zod/v4/locales/zh-CN.js';
-import { validationError } from './errors.js';
-import { findPerson, holdsRole } from './organisation.js';
-import { addDays, parseCalendarDate } from './periods.js';
+import { validationError } from '../errors.js';
+import { findPerson, holdsRole } from '../roster/organisation.js';
+import { addDays, parseCalendarDate } from '../periods.js';
 import { ROLE_LABELS, type Field, type FormTemplate, type Organisation } from './templates.js';
 
 // Every message a user can see is Chinese: zod's own zh-CN locale for envelopes and query

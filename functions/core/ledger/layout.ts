@@ -3,10 +3,10 @@
  * become cell values, titles, sheet names and row heights. The workbook writer only draws what
  * this module decides, so a new template gets its sheet with no code.
  */
-import { parseCalendarDate, parsePeriod, periodBounds, periodLabel, type Period } from './periods.js';
-import type { RecordState } from './record.js';
-import { CJK_WIDTH, LINE_HEIGHT, MAX_ROW_HEIGHT } from './ledger-style.js';
-import type { Field, FieldType, FormTemplate, Organisation } from './templates.js';
+import { parseCalendarDate, parsePeriod, periodBounds, periodLabel, type Period } from '../periods.js';
+import type { RecordState } from '../records/record.js';
+import { CJK_WIDTH, LINE_HEIGHT, MAX_ROW_HEIGHT } from './style.js';
+import type { Field, FieldType, FormTemplate, Organisation } from '../templates/templates.js';
 
 /** Excel refuses (or silently mangles) longer cell text. */
 export const MAX_CELL_CHARS = 32_767;

@@ -18,7 +18,7 @@
  *   but not the first; someone who left on 31 July owes the first half but not the second.
  * - Withdrawn records never count (they leave the indexes the records are read from).
  */
-import { findPerson, LEADERSHIP_ROLES } from './organisation.js';
+import { findPerson, LEADERSHIP_ROLES } from '../roster/organisation.js';
 import {
   addDays,
   dayNumber,
@@ -29,10 +29,10 @@ import {
   shanghaiDate,
   type Period,
   type PeriodKind,
-} from './periods.js';
-import type { RecordState } from './record.js';
-import type { Deps } from './types.js';
-import type { Obligation, ObligationsFile, Organisation, Person } from './templates.js';
+} from '../periods.js';
+import type { RecordState } from '../records/record.js';
+import type { Deps } from '../types.js';
+import type { Obligation, ObligationsFile, Organisation, Person } from '../templates/templates.js';
 
 export type ObligationStatus = 'met' | 'in-progress' | 'missed' | 'not-due';
 

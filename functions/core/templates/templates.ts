@@ -3,7 +3,7 @@
  * meta-schema when loaded so that a broken file stops start-up with its file and field named.
  */
 import { z } from 'zod';
-import { parseCalendarDate } from './periods.js';
+import { parseCalendarDate } from '../periods.js';
 
 export const FIELD_TYPES = [
   'text',

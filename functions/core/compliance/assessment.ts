@@ -4,8 +4,8 @@
  * always carries a reason and who set it; every one is kept, the newest counts.
  */
 import type { ComplianceReport } from './compliance.js';
-import { findPerson } from './organisation.js';
-import type { AssessmentScheme, Organisation } from './templates.js';
+import { findPerson } from '../roster/organisation.js';
+import type { AssessmentScheme, Organisation } from '../templates/templates.js';
 
 export interface ScoreEntry {
   period: string;

@@ -3,7 +3,7 @@
  * the assessment sheet and the monthly summary. The workbook writer renders these as generic
  * tables; the compliance and assessment modules supply them through a ContentProvider.
  */
-import type { StatusKey } from './ledger-style.js';
+import type { StatusKey } from './style.js';
 
 /** A cell coloured by status (met, in progress, missed, late, not due) with its own text. */
 export interface StatusCell {

@@ -5,14 +5,14 @@
 import { z } from 'zod';
 import { assess, type AssessmentSheet } from './assessment.js';
 import { complianceFor, rowsFor, type ComplianceReport, type ComplianceRow } from './compliance.js';
-import { forbidden, notFound, validationError } from './errors.js';
+import { forbidden, notFound, validationError } from '../errors.js';
 import type { Reminder } from './notify.js';
-import { rolesOn } from './organisation.js';
-import { addDays, dayNumber, formatPeriod, parsePeriod, shanghaiDate, type Period } from './periods.js';
-import { parseOrThrow } from './schema.js';
-import { resolveCaller } from './submissions.js';
-import type { Caller, Deps } from './types.js';
-import type { Organisation } from './templates.js';
+import { rolesOn } from '../roster/organisation.js';
+import { addDays, dayNumber, formatPeriod, parsePeriod, shanghaiDate, type Period } from '../periods.js';
+import { parseOrThrow } from '../templates/schema.js';
+import { resolveCaller } from '../records/submissions.js';
+import type { Caller, Deps } from '../types.js';
+import type { Organisation } from '../templates/templates.js';
 
 const isOversight = (c: Caller) => c.roles.includes('office') || c.roles.includes('secretary');
 
