@@ -1,6 +1,31 @@
 /** A record (记录): one filled-in form, as the API returns it and as each version keeps it. */
 
 export type RecordStatus = 'active' | 'withdrawn';
+
+/** 审核 (DESIGN §10): 待审核, 已审核, 已退回. */
+export type ReviewState = 'pending' | 'approved' | 'returned';
+
+export interface ReviewInfo {
+  state: ReviewState;
+  /** Who approved or returned it, and when (absent while pending). */
+  by?: string;
+  at?: string;
+  /** Required when returned. */
+  reason?: string;
+}
+
+/** One piece of evidence (佐证材料) kept with a record (DESIGN §11). */
+export interface AttachmentRef {
+  id: string;
+  /** The file name as uploaded, e.g. 签到表.jpg. */
+  name: string;
+  /** The detected MIME type. */
+  type: string;
+  size: number;
+  sha256: string;
+  addedAt: string;
+  addedBy: string;
+}
 export type ChangeKind = 'create' | 'update' | 'withdraw';
 
 export interface RecordState {
@@ -18,6 +43,13 @@ export interface RecordState {
   /** The submitter's division when it was submitted, if they belong to one. */
   division?: string;
   data: Record<string, unknown>;
+  /** The human number, e.g. 研判-2026-003, unique in its unit, form and year (DESIGN §10). */
+  number?: string;
+  /** Whom the record is about where its template names a subject field; `createdBy` is the filer. */
+  subject?: string;
+  /** Present on records of reviewed forms. */
+  review?: ReviewInfo;
+  attachments?: AttachmentRef[];
   createdAt: string;
   createdBy: string;
   updatedAt: string;
