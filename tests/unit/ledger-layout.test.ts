@@ -30,6 +30,7 @@ const form: FormTemplate = {
   title: '测试表',
   ledgerTitle: '测试台账',
   dateField: 'day',
+  review: false,
   period: 'month',
   rules: [],
   fields: [

@@ -100,6 +100,15 @@ export const FormTemplateSchema = z.strictObject({
   dateField: key,
   /** The natural period of one record, shown as its 期间 (e.g. a half-year report). */
   period: z.enum(PERIOD_KINDS),
+  /**
+   * The short code in record numbers, e.g. 研判 in 研判-2026-003 (DESIGN §10). Contract named here
+   * for the records work; optional until every shipped template has one.
+   */
+  code: z.string().min(1).max(6).optional(),
+  /** Whether records of this form are reviewed (审核) by the office or the secretary (DESIGN §10). */
+  review: z.boolean().default(false),
+  /** The person field naming whom a record is about (the subject, DESIGN §10), e.g. `reporter`. */
+  subjectField: key.optional(),
   fields: z.array(FieldSchema).min(1).max(60),
   rules: z.array(RuleSchema).default([]),
 });
@@ -125,6 +134,8 @@ export const ObligationSchema = z.strictObject({
   /** For scope division: the division field, and which divisions owe it. */
   divisionField: key.optional(),
   divisions: z.array(z.string()).optional(),
+  /** Only records whose review is approved (已审核) count; otherwise they count when submitted. */
+  reviewedOnly: z.boolean().default(false),
   /** Says the count is the bureau's own setting, not the plan's (the plan gives no number). */
   setting: z.boolean().default(false),
   note: z.string().max(300).optional(),
