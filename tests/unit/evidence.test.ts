@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCEPT,
+  archivePaths,
   checkStored,
   cleanFileName,
   detectEvidence,
@@ -201,5 +202,19 @@ describe('configuration', () => {
     });
     expect(() => readConfig({ TABLE_NAME: 'abc', EVIDENCE_MAX_FILE_MB: '500' })).toThrow(/EVIDENCE_MAX_FILE_MB/);
     expect(() => readConfig({ TABLE_NAME: 'abc', EVIDENCE_MAX_FILES: 'many' })).toThrow(/EVIDENCE_MAX_FILES/);
+  });
+});
+
+describe('archive paths', () => {
+  it('put each file under 佐证材料/<台账名称>/<记录编号>_<文件名>, repeated names made unique', () => {
+    expect(archivePaths('理论学习记录', '学习-2026-003', ['签到表.jpg', '照片.jpg', '照片.jpg'])).toEqual([
+      '佐证材料/理论学习记录/学习-2026-003_签到表.jpg',
+      '佐证材料/理论学习记录/学习-2026-003_照片.jpg',
+      '佐证材料/理论学习记录/学习-2026-003_照片 (2).jpg',
+    ]);
+  });
+
+  it('keep a ledger title or record number from making folders of its own', () => {
+    expect(archivePaths('意识形态/舆情: 研判.', '研判\\2026\u0000', ['a.pdf'])).toEqual(['佐证材料/意识形态_舆情_ 研判/研判_2026__a.pdf']);
   });
 });

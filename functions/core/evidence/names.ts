@@ -55,3 +55,31 @@ export function uniqueName(name: string, taken: Set<string>): string {
   taken.add(candidate.toLowerCase());
   return candidate;
 }
+
+/** The top folder of the evidence in the period's archive (档案包). */
+export const ARCHIVE_ROOT = '佐证材料';
+
+// A ledger's title or a record number as one folder or file-name part: no separators, nothing
+// Windows refuses, no controls.
+const pathPart = (text: string) =>
+  text
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f/\\<>:"|?*]/g, '_')
+    .replace(/[. ]+$/, '')
+    .trim() || '_';
+
+/**
+ * Where each of one record's attachments sits in the archive, in the record's order:
+ * `佐证材料/<台账名称>/<记录编号>_<文件名>`, a repeated name made unique (`照片 (2).jpg`). The
+ * archive and the ledger's evidence index both call this, so the index names the real paths.
+ */
+export function archivePaths(ledgerName: string, recordNumber: string, fileNames: readonly string[]): string[] {
+  const taken = new Set<string>();
+  const prefix = archivePrefix(ledgerName, recordNumber);
+  return fileNames.map((name) => `${prefix}${uniqueName(name, taken)}`);
+}
+
+/** What every archive path of one record starts with: `佐证材料/<台账名称>/<记录编号>_`. */
+export function archivePrefix(ledgerName: string, recordNumber: string): string {
+  return `${ARCHIVE_ROOT}/${pathPart(ledgerName)}/${pathPart(recordNumber)}_`;
+}
