@@ -19,6 +19,7 @@ import {
   NoSuchKey,
   S3Client,
 } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { checkStored, detectEvidence, megabytes, type EvidenceLimits, type EvidenceType, type PlannedUpload } from '../core/evidence/index.js';
@@ -153,24 +154,40 @@ export interface S3EvidenceOptions {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Only tests set it: signs as if the clock were this many milliseconds off. */
   clockOffsetMs?: number;
+  /**
+   * Credentials to sign an upload with, allowed to write only under the given record prefix
+   * (recordScopedSigner in the cloud). Without it the store's own credentials sign.
+   */
+  signingCredentials?: (recordPrefix: string) => Promise<SigningCredentials>;
+}
+
+export interface SigningCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
 }
 
 const isMissing = (err: unknown) => err instanceof NoSuchKey || err instanceof NotFound || ['NoSuchKey', 'NotFound'].includes((err as Error).name);
 
 /** Evidence in an S3 bucket (EVIDENCE_BUCKET). */
 export function s3EvidenceStore(options: S3EvidenceOptions): EvidenceBlobStore {
-  const client = new S3Client({
-    region: options.region,
-    ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.clockOffsetMs ? { systemClockOffset: options.clockOffsetMs } : {}),
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
+  const config = (credentials = options.credentials) =>
+    new S3Client({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint, forcePathStyle: true } : {}),
+      ...(credentials ? { credentials } : {}),
+      ...(options.clockOffsetMs ? { systemClockOffset: options.clockOffsetMs } : {}),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  const client = config();
   const Bucket = options.bucket;
   return {
     async signUpload(key, { mime, size }, seconds) {
-      const { url, fields } = await createPresignedPost(client, {
+      // Signed with credentials that can write only under this record's prefix, so even a key
+      // built wrongly could not be signed for another record.
+      const signer = options.signingCredentials ? config(await options.signingCredentials(key.slice(0, key.lastIndexOf('/') + 1))) : client;
+      const { url, fields } = await createPresignedPost(signer, {
         Bucket,
         Key: key,
         // Exactly the size announced, of the type the name says, stored to download, never to render.
@@ -227,5 +244,41 @@ export function s3EvidenceStore(options: S3EvidenceOptions): EvidenceBlobStore {
         { expiresIn: DOWNLOAD_SECONDS },
       );
     },
+  };
+}
+
+/** At least this long (STS's minimum), and never shorter than an upload's signature. */
+export const SIGNING_SESSION_SECONDS = 900;
+
+/** The session policy of one signing: PutObject under one record's upload prefix, nothing else. */
+export function recordUploadPolicy(partition: string, bucket: string, recordPrefix: string): string {
+  const [root, unit, record, rest] = recordPrefix.split('/');
+  if (`${root}/` !== evidenceKeys.uploadsPrefix || !SEGMENT.test(unit ?? '') || !SEGMENT.test(record ?? '') || rest !== '')
+    throw new Error(`evidence: not a record's upload prefix: ${recordPrefix}`);
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:${partition}:s3:::${bucket}/${recordPrefix}*` }],
+  });
+}
+
+/**
+ * Credentials for signing uploads under one record's prefix: the upload-signer role
+ * (EVIDENCE_UPLOAD_ROLE_ARN, allowed PutObject on uploads/*) assumed with a session policy that
+ * narrows it to `uploads/<unit>/<record>/*`. S3 checks the signer's rights when the form arrives.
+ */
+export function recordScopedSigner(sts: STSClient, roleArn: string, bucket: string, seconds = SIGNING_SESSION_SECONDS) {
+  const partition = roleArn.split(':')[1]!;
+  return async (recordPrefix: string): Promise<SigningCredentials> => {
+    const out = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: `evidence-upload-${Date.now()}`,
+        Policy: recordUploadPolicy(partition, bucket, recordPrefix),
+        DurationSeconds: Math.max(SIGNING_SESSION_SECONDS, seconds),
+      }),
+    );
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('evidence: STS returned no credentials');
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
   };
 }

@@ -19,6 +19,7 @@ import { AppError } from '../../functions/core/errors.js';
 import {
   evidenceKeys,
   finaliseUpload,
+  recordUploadPolicy,
   s3EvidenceStore,
   UPLOAD_GRACE_SECONDS,
   type EvidenceBlobStore,
@@ -204,6 +205,33 @@ describe('finalising', () => {
     await finaliseUpload(store, twice.pending, LIMITS);
     expect((await refused(twice.pending)).status).toBe(409);
     expect(await keysUnder(twice.pending.keptKey)).toEqual([twice.pending.keptKey]);
+  });
+});
+
+describe('signing under the record\'s own prefix', () => {
+  it('signs with the credentials given for the record\'s upload prefix, whose session policy allows nothing else', async () => {
+    const asked: string[] = [];
+    const scoped = s3EvidenceStore({
+      bucket: BUCKET,
+      region: 'cn-northwest-1',
+      endpoint,
+      credentials: CREDENTIALS,
+      signingCredentials: async (prefix) => {
+        asked.push(prefix);
+        return { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'session-for-one-record' };
+      },
+    });
+    const jpeg = fixture('photo.jpg');
+    const { pending, upload } = await sign('照片.jpg', jpeg.length, scoped);
+    expect(asked).toEqual([`uploads/${UNIT}/${RECORD}/`]);
+    expect(upload.fields['X-Amz-Security-Token']).toBe('session-for-one-record');
+    expect((await post(upload, jpeg, '照片.jpg')).status).toBe(204);
+    expect((await finaliseUpload(store, pending, LIMITS)).type.kind).toBe('jpeg');
+    expect(JSON.parse(recordUploadPolicy('aws-cn', BUCKET, asked[0]!))).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws-cn:s3:::${BUCKET}/uploads/${UNIT}/${RECORD}/*` }],
+    });
+    for (const bad of ['uploads/', 'evidence/u/r/', `uploads/${UNIT}/../x/`, `uploads/${UNIT}/${RECORD}`]) expect(() => recordUploadPolicy('aws', BUCKET, bad), bad).toThrow();
   });
 });
 
