@@ -4,6 +4,8 @@
  * own), in interleaved rounds (so a change in the machine's load hits them all alike).
  *
  *   bare      yazl alone: the same files added straight from disk, stored, to a file
+ *   hashed    bare, plus the two SHA-256 passes the writer makes (each file against its record,
+ *             and the whole zip for its own record): what the checks cost, apart from the writer
  *   archive   the archive writer: a workbook and every attachment through writeArchive (paths,
  *             per-blob size and SHA-256 check, the whole zip's SHA-256) to a file sink
  *   quarter   the archive writer over the first quarter of the bytes: peak RSS must not grow with size
@@ -32,7 +34,7 @@ const KINDS = [
   { file: 'minutes.docx', name: '情况报告', ext: 'docx', mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', share: 1 },
 ];
 
-type Variant = 'bare' | 'archive' | 'quarter';
+type Variant = 'bare' | 'hashed' | 'archive' | 'quarter';
 interface Measure {
   variant: Variant;
   files: number;
@@ -100,6 +102,32 @@ async function runBare(m: Manifest, out: string) {
   await done;
 }
 
+async function runHashed(m: Manifest, out: string) {
+  const yazl = (await import('yazl')).default;
+  const { createWriteStream } = await import('node:fs');
+  const { Transform } = await import('node:stream');
+  const { pipeline } = await import('node:stream/promises');
+  const hashing = (expected?: string) => {
+    const h = createHash('sha256');
+    return new Transform({
+      transform(chunk: Buffer, _e, done) {
+        h.update(chunk);
+        done(null, chunk);
+      },
+      flush(done) {
+        const hex = h.digest('hex');
+        done(expected && hex !== expected ? new Error('sha256') : null);
+      },
+    });
+  };
+  const zip = new yazl.ZipFile();
+  const done = pipeline(zip.outputStream, hashing(), createWriteStream(out));
+  zip.addFile(m.workbook, 'ledger.xlsx', { compress: false });
+  for (const f of m.files) zip.addReadStreamLazy(`${f.record}/${f.name}`, { compress: false }, (cb) => cb(null, createReadStream(f.path).pipe(hashing(f.sha256))));
+  zip.end();
+  await done;
+}
+
 async function runArchive(m: Manifest, out: string, share: number) {
   const { writeArchive, fileSink } = await import('../functions/ledger/archive.js');
   const files = m.files.slice(0, Math.round(m.files.length * share));
@@ -126,7 +154,7 @@ async function child(variant: Variant) {
   const m = JSON.parse(readFileSync(opt('manifest')!, 'utf8')) as Manifest;
   const out = join(m.dir, `out-${variant}.zip`);
   // Libraries loaded before the clock starts, as a warm worker has them.
-  if (variant === 'bare') await import('yazl');
+  if (variant === 'bare' || variant === 'hashed') await import('yazl');
   else await import('../functions/ledger/archive.js');
   global.gc?.();
   const startRss = process.memoryUsage().rss;
@@ -136,6 +164,7 @@ async function child(variant: Variant) {
   const cpu0 = process.cpuUsage();
   try {
     if (variant === 'bare') await runBare(m, out);
+    else if (variant === 'hashed') await runHashed(m, out);
     else await runArchive(m, out, variant === 'quarter' ? 0.25 : 1);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
@@ -182,23 +211,25 @@ async function main() {
     const manifest = join(dir, 'manifest.json');
     writeFileSync(manifest, JSON.stringify(makeFiles(dir, count, total)));
     console.log(`archive benchmark: ${count.toLocaleString('en')} attachments, ${mib(total)} (JPEG/PNG/PDF/DOCX heads, incompressible bodies), stored; median of ${repeat}`);
-    const all = new Map<Variant, Measure[]>([['bare', []], ['archive', []], ['quarter', []]]);
+    const all = new Map<Variant, Measure[]>([['bare', []], ['hashed', []], ['archive', []], ['quarter', []]]);
     for (let i = 0; i < repeat; i++) for (const v of all.keys()) all.get(v)!.push(await runChild(v, manifest));
-    const [bare, archive, quarter] = [...all.values()].map(median) as [Measure, Measure, Measure];
+    const [bare, hashed, archive, quarter] = [...all.values()].map(median) as [Measure, Measure, Measure, Measure];
     const mbps = (m: Measure) => (m.bytes / 2 ** 20 / (m.ms / 1000)).toFixed(0);
     const line = (label: string, m: Measure, note = '') =>
       console.log(
         `  ${label.padEnd(28)} ${(m.ms / 1000).toFixed(2).padStart(6)} s (cpu ${(m.cpuMs / 1000).toFixed(2)} s) ${mbps(m).padStart(5)} MB/s  ${String(m.files).padStart(5)} files ${mib(m.bytes).padStart(8)}  peak RSS ${mib(m.peakRss).padStart(6)} (start ${mib(m.startRss)})  zip ${mib(m.zipBytes)}  ${note}`,
       );
     const ratio = archive.ms / bare.ms;
+    const overHashed = archive.ms / hashed.ms;
     const growth = archive.peakRss - quarter.peakRss;
     const mark = (ok: boolean) => (ok ? '✓' : '✗');
     line('bare yazl, files from disk', bare);
+    line('bare yazl + the two SHA-256', hashed, `${(hashed.ms / bare.ms).toFixed(2)}× bare (cpu ${(hashed.cpuMs / bare.cpuMs).toFixed(2)}×)`);
     line('archive writer (quarter)', quarter);
-    line('archive writer', archive, `${ratio.toFixed(2)}× bare ${mark(ratio <= 1.2)} (cpu ${(archive.cpuMs / bare.cpuMs).toFixed(2)}×)  peak ≤ 256 MB ${mark(archive.peakRss <= 256 * 2 ** 20)}  growth from ${mib(quarter.bytes)} ${growth >= 0 ? '+' : ''}${mib(growth)} ${mark(growth <= 16 * 2 ** 20)}`);
-    console.log('\n| attachments | total | archive | × bare (cpu) | archive peak RSS | at a quarter of the bytes | bare |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    console.log(`| ${count.toLocaleString('en')} | ${mib(total)} | ${(archive.ms / 1000).toFixed(1)} s, ${mbps(archive)} MB/s | ${ratio.toFixed(2)} (${(archive.cpuMs / bare.cpuMs).toFixed(2)}) | ${mib(archive.peakRss)} | ${mib(quarter.peakRss)} (${mib(quarter.bytes)}) | ${(bare.ms / 1000).toFixed(1)} s, ${mbps(bare)} MB/s, ${mib(bare.peakRss)} |`);
+    line('archive writer', archive, `${ratio.toFixed(2)}× bare ${mark(ratio <= 1.2)} (cpu ${(archive.cpuMs / bare.cpuMs).toFixed(2)}×)  ${overHashed.toFixed(2)}× bare+SHA-256 ${mark(overHashed <= 1.2)} (cpu ${(archive.cpuMs / hashed.cpuMs).toFixed(2)}×)  peak ≤ 256 MB ${mark(archive.peakRss <= 256 * 2 ** 20)}  growth from ${mib(quarter.bytes)} ${growth >= 0 ? '+' : ''}${mib(growth)} ${mark(growth <= 16 * 2 ** 20)}`);
+    console.log('\n| attachments | total | archive | × bare (cpu) | × bare + SHA-256 (cpu) | archive peak RSS | at a quarter of the bytes | bare |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(`| ${count.toLocaleString('en')} | ${mib(total)} | ${(archive.ms / 1000).toFixed(1)} s, ${mbps(archive)} MB/s | ${ratio.toFixed(2)} (${(archive.cpuMs / bare.cpuMs).toFixed(2)}) | ${overHashed.toFixed(2)} (${(archive.cpuMs / hashed.cpuMs).toFixed(2)}) | ${mib(archive.peakRss)} | ${mib(quarter.peakRss)} (${mib(quarter.bytes)}) | ${(bare.ms / 1000).toFixed(1)} s, ${mbps(bare)} MB/s, ${mib(bare.peakRss)} |`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@
  * Chinese), ZIP64 records wherever an offset or size passes 4 GB (or everywhere, when forced),
  * and per entry stored or deflated: already-compressed kinds are stored.
  */
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Transform, type Readable, type Writable } from 'node:stream';
@@ -16,7 +17,6 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { archivePrefix, typeOfMime, uniqueName } from '../core/evidence/index.js';
 import type { AttachmentRef } from '../core/records/record.js';
-import { offThreadHasher, type OffThreadHasher } from './hash-worker.js';
 
 /** One attachment of one record, with the way to read its bytes. */
 export interface ArchiveItem {
@@ -67,15 +67,13 @@ export async function writeArchive(spec: ArchiveSpec, sink: ArchiveSink): Promis
   failure.catch(() => undefined);
   zip.on('error', (err: Error) => fail(err));
 
-  // Every SHA-256 (each attachment's check, the whole archive's) on one worker thread, beside the CRC-32.
-  const hasher = offThreadHasher();
-  let nextHash = 1;
+  const whole = createHash('sha256');
   let size = 0;
   const measure = new Transform({
     transform(chunk: Buffer, _enc, done) {
+      whole.update(chunk);
       size += chunk.length;
-      this.push(chunk);
-      hasher.update(0, chunk).then(() => done(), done);
+      done(null, chunk);
     },
   });
   const written = pipeline(zip.outputStream as Readable, measure, sink.stream);
@@ -93,7 +91,7 @@ export async function writeArchive(spec: ArchiveSpec, sink: ArchiveSink): Promis
           .then((source) => {
             if (!source) throw new EvidenceIntegrityError(`档案包缺少文件：${path}（存储中没有）`);
             source.on('error', (err: Error) => fail(err));
-            const checked = expected ? source.pipe(verify(expected, path, hasher, nextHash++)) : source;
+            const checked = expected ? source.pipe(verify(expected, path)) : source;
             checked.on('error', (err: Error) => fail(err));
             cb(null, checked);
           })
@@ -115,34 +113,31 @@ export async function writeArchive(spec: ArchiveSpec, sink: ArchiveSink): Promis
     }
     zip.end({ forceZip64Format: zip64, comment: '' });
     await Promise.race([written, failure]);
-    const sha256 = await Promise.race([hasher.digest(0), failure]);
     await Promise.race([sink.finish(), failure]);
-    return { entries, size, sha256 };
+    return { entries, size, sha256: whole.digest('hex') };
   } catch (err) {
     (zip.outputStream as Readable).destroy();
     await sink.abort(err as Error).catch(() => undefined);
     throw err;
-  } finally {
-    await hasher.close();
   }
 }
 
 /** Passes the bytes through and fails at the end unless their size and SHA-256 are the recorded ones. */
-function verify(expected: AttachmentRef, path: string, hasher: OffThreadHasher, id: number): Transform {
+function verify(expected: AttachmentRef, path: string): Transform {
+  const hash = createHash('sha256');
   let size = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
       size += chunk.length;
       if (size > expected.size) return done(new EvidenceIntegrityError(`档案包中的文件与记录不符：${path}（大小超出）`));
-      this.push(chunk);
-      hasher.update(id, chunk).then(() => done(), done);
+      done(null, chunk);
     },
     flush(done) {
-      hasher.digest(id).then((sha256) => {
-        if (size !== expected.size || sha256 !== expected.sha256)
-          return done(new EvidenceIntegrityError(`档案包中的文件与记录不符：${path}（大小或 SHA-256 不一致）`));
-        done();
-      }, done);
+      const sha256 = hash.digest('hex');
+      if (size !== expected.size || sha256 !== expected.sha256)
+        return done(new EvidenceIntegrityError(`档案包中的文件与记录不符：${path}（大小或 SHA-256 不一致）`));
+      done();
     },
   });
 }
