@@ -117,11 +117,14 @@ describe('the grants for the attachment routes', () => {
     });
 
     it(`let finalise read and remove uploads and write kept evidence, and readers only read kept evidence (${label})`, () => {
+      // ListBucket so that S3 answers a missing key with 404, not 403.
+      const list = { actions: ['s3:ListBucket'], resources: [{ 'Fn::GetAtt': [id(s, s.stack.evidence.bucket.node.defaultChild), 'Arn'] }] };
       expect(evidenceStatements(s, FINALISER)).toEqual([
+        list,
         { actions: ['s3:DeleteObject', 's3:GetObject'], resources: [objects(s, 'uploads/')] },
         { actions: ['s3:PutObject'], resources: [objects(s, 'evidence/')] },
       ]);
-      expect(evidenceStatements(s, READER)).toEqual([{ actions: ['s3:GetObject'], resources: [objects(s, 'evidence/')] }]);
+      expect(evidenceStatements(s, READER)).toEqual([list, { actions: ['s3:GetObject'], resources: [objects(s, 'evidence/')] }]);
     });
   }
 

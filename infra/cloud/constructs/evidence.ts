@@ -123,14 +123,24 @@ export class EvidenceStorage extends Construct {
     return this.uploadSigner;
   }
 
+  /**
+   * Without s3:ListBucket, S3 answers a HEAD of a missing key with 403 instead of 404, and
+   * "never uploaded" could not be told from "not allowed". Keys are ids only, so listing reveals nothing.
+   */
+  private grantList(fn: TaizhangFunction): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn] }));
+  }
+
   /** Finalising (POST …/finalise): read and remove what was uploaded, copy it to where evidence is kept. */
   grantFinalise(fn: TaizhangFunction): void {
+    this.grantList(fn);
     this.useIn(fn, ['s3:GetObject', 's3:DeleteObject'], evidenceKeys.uploadsPrefix, 'Finalise reads and removes the upload it was asked about; upload keys are made per attachment.');
     this.useIn(fn, ['s3:PutObject'], evidenceKeys.keptPrefix, 'Finalise copies a checked upload to its kept key, made per attachment.');
   }
 
   /** Reading kept evidence: a download link (GET …/attachments/{aid}) or the archive job. */
   grantRead(fn: TaizhangFunction): void {
+    this.grantList(fn);
     this.useIn(fn, ['s3:GetObject'], evidenceKeys.keptPrefix, 'Kept evidence keys are made per attachment; only GetObject, only under evidence/.');
   }
 }
