@@ -1,6 +1,7 @@
 /** Configuration: one schema over process.env, read once; a missing variable fails with its name. */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { EvidenceLimits } from './core/evidence/types.js';
 
 const EnvSchema = z.object({
   TABLE_NAME: z.string().min(3),
@@ -18,6 +19,16 @@ const EnvSchema = z.object({
   BLOB_DIR: z.string().optional(),
   /** An S3-compatible endpoint for BUCKET_NAME (tests, MinIO); unset in the cloud. */
   S3_ENDPOINT: z.url().optional(),
+  /** Where evidence (佐证材料) is kept in the cloud: its own bucket (infra/cloud/constructs/evidence.ts). */
+  EVIDENCE_BUCKET: z.string().min(3).optional(),
+  /**
+   * Evidence limits. The defaults are the examples of issue #15 (示例), not the bureau's rule: set
+   * them to the unit's own. A file is read whole in memory when it is finalised, hence the ceiling.
+   */
+  EVIDENCE_MAX_FILE_MB: z.coerce.number().positive().max(100).default(20),
+  EVIDENCE_MAX_FILES: z.coerce.number().int().positive().max(500).default(30),
+  /** How long a signed upload may be used: long enough for 20 MB over a slow phone link. */
+  EVIDENCE_UPLOAD_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { templatesDir: string };
@@ -44,4 +55,13 @@ export function blobConfig(config: Config): BlobConfig {
   if (config.BUCKET_NAME) return { kind: 's3', bucket: config.BUCKET_NAME, endpoint: config.S3_ENDPOINT };
   if (config.BLOB_DIR) return { kind: 'dir', dir: resolve(config.BLOB_DIR) };
   throw new Error('configuration: BUCKET_NAME (cloud) or BLOB_DIR (local) is required to compile ledgers');
+}
+
+/** The evidence limits of this deployment, in bytes, files and seconds. */
+export function evidenceLimits(config: Config): EvidenceLimits {
+  return {
+    maxFileBytes: Math.floor(config.EVIDENCE_MAX_FILE_MB * 1024 * 1024),
+    maxFilesPerRecord: config.EVIDENCE_MAX_FILES,
+    uploadSeconds: config.EVIDENCE_UPLOAD_SECONDS,
+  };
 }

@@ -18,6 +18,7 @@ import type { Construct } from 'constructs';
 import { ROUTES, SCHEDULED, type RouteDef } from '../../functions/routes.js';
 import { ApiAuth, cognitoBaseUrl, defaultCognitoDomainPrefix } from './constructs/auth.js';
 import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
+import { EvidenceStorage } from './constructs/evidence.js';
 import { useBucket, useTable, type TableAccess } from './constructs/grants.js';
 import { MonthlyJob } from './constructs/monthly-job.js';
 import { RecordsTable } from './constructs/table.js';
@@ -57,6 +58,8 @@ const pascal = (entry: string) =>
 export class TaizhangStack extends Stack {
   readonly table: RecordsTable;
   readonly bucket: s3.Bucket;
+  /** Evidence (佐证材料): its own bucket, uploaded to from the web origin; grants for the attachment routes. */
+  readonly evidence: EvidenceStorage;
   /** Every function by its entry name, the scheduled one included. */
   readonly functions = new Map<string, TaizhangFunction>();
   readonly auth: ApiAuth;
@@ -187,6 +190,7 @@ export class TaizhangStack extends Stack {
         connectSources: [new URL(tokenUrl!).origin],
       });
     const webOrigin = this.web?.origin ?? settings.webOrigin ?? DEFAULT_WEB_ORIGIN;
+    this.evidence = new EvidenceStorage(this, 'Evidence', { webOrigin });
 
     // Who may call: created after the web app, whose origin is the sign-in callback; the web app's
     // config.json then names the sign-in endpoints and client.
@@ -278,6 +282,7 @@ export class TaizhangStack extends Stack {
     }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'CompilationsBucket', { value: this.bucket.bucketName });
+    new CfnOutput(this, 'EvidenceBucket', { value: this.evidence.bucket.bucketName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
   }
 }

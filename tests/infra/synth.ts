@@ -54,7 +54,8 @@ export interface Synthesised {
   dispose(): void;
 }
 
-export function synthesise(context: Record<string, unknown>): Synthesised {
+/** `extend` adds to the stack before synthesis (e.g. grants a later route will make). */
+export function synthesise(context: Record<string, unknown>, extend?: (stack: TaizhangStack) => void): Synthesised {
   const root = mkdtempSync(join(tmpdir(), 'taizhang-cdk-'));
   const outdir = join(root, 'out');
   const app = new App({
@@ -64,6 +65,7 @@ export function synthesise(context: Record<string, unknown>): Synthesised {
     context: { ...CDK_JSON.context, 'aws:cdk:bundling-stacks': [], account: '111111111111', ...context },
   });
   const stack = buildApp(app, { webDist: fakeWebDist(root) });
+  extend?.(stack);
   // In memory, a violation makes synth() throw with the report; none makes it write an empty one.
   const assembly = app.synth();
   const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
