@@ -14,8 +14,10 @@ import { STATUS } from '../functions/core/ledger/style.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const WEB_DIST = resolve(here, 'dist');
+import { ASSETS_DIR } from '../infra/local/web.js';
+
 /** Where hashed assets live under dist; the servers give them `immutable`. */
-export const ASSETS_DIR = 'assets';
+export { ASSETS_DIR };
 /** HTML, CSS and JS to a usable sign-in page, gzipped: issue #14's budget. */
 export const FIRST_LOAD_BUDGET = 50 * 1024;
 

@@ -16,8 +16,8 @@ import { SECURITY_HEADERS } from '../../functions/http/middleware.js';
 import type { LocalKeys } from './jwt.js';
 import { claimsFor } from './users.js';
 
-/** Hashed assets live here under web/dist (web/build.ts's ASSETS_DIR, not imported: the runner must not load esbuild). */
-const ASSETS_DIR = 'assets';
+/** Where web/build.ts puts the hashed assets under web/dist. */
+export const ASSETS_DIR = 'assets';
 
 /** The page may load only its own files and talk only to its own origin. */
 export const WEB_CSP =
