@@ -29,8 +29,10 @@ export interface WebBuild {
   firstLoad: { files: string[]; gzip: number };
   /** Gzipped size of each file. */
   gzip: Record<string, number>;
-  /** The entry module and, for each lazily loaded page module, the chunk that holds it. */
+  /** The entry module. */
   entry: string;
+  /** The source modules each output file holds (paths relative to the repository). */
+  modules: Record<string, string[]>;
 }
 
 /** The status colours as classes, from the workbook's legend: one definition for both. */
@@ -126,7 +128,8 @@ export async function buildWeb(options: { quiet?: boolean; outDir?: string } = {
         `loaded when needed: ${lazy.length} modules, ${kb(lazy.reduce((n, f) => n + gzip[f]!, 0))} gzipped in all`,
     );
   }
-  return { dir: dist, files, firstLoad, gzip, entry };
+  const modules = Object.fromEntries(Object.entries(meta.outputs).map(([f, o]) => [rel(f), Object.keys(o.inputs)]));
+  return { dir: dist, files, firstLoad, gzip, entry, modules };
 }
 
 /**

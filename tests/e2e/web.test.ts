@@ -78,11 +78,11 @@ describe('the web app', () => {
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByText('已提交。').waitFor();
     const id = page.url().split('#/records/')[1]!.split('?')[0]!;
-    expect(await page.title()).toBe('班子成员专题汇报 - 意识形态工作台账');
+    await expect.poll(() => page.title()).toBe('班子成员专题汇报 - 意识形态工作台账');
 
     await page.getByRole('link', { name: '我的记录' }).click();
     await page.locator(`a[href="#/records/${id}"]`).waitFor();
-    expect(await page.title()).toBe('我的记录 - 意识形态工作台账');
+    await expect.poll(() => page.title()).toBe('我的记录 - 意识形态工作台账');
 
     await page.getByRole('link', { name: '我的待办' }).click();
     await expect.poll(() => page.locator('.card', { hasText: '班子成员向党组专题汇报意识形态工作' }).locator('.badge').innerText()).toBe('已完成');

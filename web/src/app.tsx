@@ -8,7 +8,7 @@ import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { FormTemplate, Organisation } from '../../functions/core/templates/templates.js';
 import { ROLE_LABELS, type Role } from '../../functions/core/templates/vocabulary.js';
-import { api, configureApi } from './api.js';
+import { api, ApiError, configureApi } from './api.js';
 import { currentToken, dropToken, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, watchSession, type DemoUser, type WebConfig } from './auth.js';
 import { AppFrame, APP_TITLE, ErrorState, Loading, toast, Toaster, type NavItem } from './ui/index.js';
 
@@ -245,7 +245,8 @@ function App() {
       ]);
       setCtx({ me, org, forms: forms.items, form: (id) => forms.items.find((f) => f.id === id) });
     } catch (e) {
-      setError(e);
+      // A refused token has already sent the person back to sign in.
+      if (!(e instanceof ApiError && e.status === 401)) setError(e);
     }
   }, []);
 
@@ -274,16 +275,15 @@ function App() {
     else setCtx(undefined);
   }, [signedIn]);
 
-  if (error && !ctx)
-    return (
-      <main class="signin" id="main">
-        <div class="signin-card">
-          <h1>{APP_TITLE}</h1>
-          <ErrorState error={error} onRetry={() => (config ? void load() : location.reload())} />
-        </div>
-      </main>
-    );
-  if (!config) return <Loading />;
+  const failed = (
+    <main class="signin" id="main">
+      <div class="signin-card">
+        <h1>{APP_TITLE}</h1>
+        <ErrorState error={error} onRetry={() => (config ? void load() : location.reload())} />
+      </div>
+    </main>
+  );
+  if (!config) return error ? failed : <Loading />;
   if (!signedIn)
     return (
       <>
@@ -291,7 +291,7 @@ function App() {
         <Toaster />
       </>
     );
-  if (!ctx) return <Loading />;
+  if (!ctx) return error ? failed : <Loading />;
   return <Shell ctx={ctx} config={config} />;
 }
 

@@ -118,7 +118,6 @@ export function AssessmentPage({ ctx, route }: PageProps) {
                     </>
                   ),
                 },
-                { key: 'standard', label: '标准分', num: true, text: (i) => String(i.standard), sort: (i) => i.standard },
                 {
                   key: 'criteria',
                   label: '评分标准与扣分理由',
@@ -138,13 +137,13 @@ export function AssessmentPage({ ctx, route }: PageProps) {
                 },
                 {
                   key: 'score',
-                  label: '得分',
+                  label: '得分 / 标准分',
                   num: true,
-                  text: (i) => (i.score === null ? '待评' : String(i.score)),
+                  text: (i) => `${i.score === null ? '待评' : i.score} / ${i.standard}`,
                   sort: (i) => i.score ?? -1,
                   render: (i) => (
                     <>
-                      <strong>{i.score ?? '待评'}</strong>
+                      <strong>{i.score ?? '待评'}</strong> / {i.standard}
                       {i.deduction ? <span class="muted">（扣 {i.deduction}）</span> : null}
                     </>
                   ),

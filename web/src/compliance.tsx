@@ -42,8 +42,9 @@ function span(row: ComplianceRow, asked: Period, cols: [number, number][]): [num
   return first < 0 ? [0, cols.length] : [first, Math.max(1, last - first + 1)];
 }
 
-function cellLabel(r: ComplianceRow, status: string): string {
-  return `${r.subject.name}，${r.periodLabel}，${r.title}：${r.cadence === 'event' ? `按需记录，已记 ${r.done} 件` : `${status}，完成 ${r.done}/${r.required}`}`;
+/** What a cell is about, said before its visible status (the visible text stays part of the link's name). */
+function CellContext({ r }: { r: ComplianceRow }) {
+  return <span class="sr-only">{`${r.subject.name}，${r.periodLabel}，${r.title}：`}</span>;
 }
 
 /** 2026年下半年 → 下半年, 2026年度 → 全年: the year is in the page's heading. */
@@ -51,12 +52,11 @@ const shortPeriod = (label: string) => label.replace(/^\d{4}年/, '').replace(/^
 /** The unit's own rows say 本单位: its full name is in the header. */
 const subjectName = (s: ComplianceRow['subject']) => (s.kind === 'unit' ? '本单位' : s.name);
 
-const STATUS_WORD: Record<string, string> = { met: '已完成', 'in-progress': '进行中', missed: '未完成', 'not-due': '未到期' };
-
 function Cell({ r }: { r: ComplianceRow }) {
   const late = r.late.length > 0;
   return (
-    <a class="grid-cell" href={registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) })} aria-label={cellLabel(r, STATUS_WORD[r.status] + (late ? '（含补报）' : ''))}>
+    <a class="grid-cell" href={registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) })}>
+      <CellContext r={r} />
       {r.cadence === 'event' ? (
         <span class="count">按需记录，已记 {r.done} 件</span>
       ) : (
@@ -163,8 +163,9 @@ function PersonList({ report }: { report: ComplianceView }) {
                   </span>
                   <span class="chips">
                     {rs.map((r) => (
-                      <a key={r.period} class="chip" href={registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) })} aria-label={cellLabel(r, STATUS_WORD[r.status]!)}>
-                        <span class="muted">{shortPeriod(r.periodLabel)}</span>
+                      <a key={r.period} class="chip" href={registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) })}>
+                        <CellContext r={r} />
+                        <span class="muted" aria-hidden="true">{shortPeriod(r.periodLabel)}</span>
                         {r.cadence === 'event' ? (
                           <span>已记 {r.done} 件</span>
                         ) : (
@@ -209,8 +210,8 @@ export function MissingTable({ report, caption }: { report: ComplianceView; capt
           key: 'go',
           label: '操作',
           render: (m) => (
-            <a href={newRecordHref(formOf.get(m.obligationId) ?? '', { subject: m.subject.id, period: m.period })} aria-label={`为${m.subject.name}补填${m.periodLabel}${m.title}`}>
-              去填报
+            <a href={newRecordHref(formOf.get(m.obligationId) ?? '', { subject: m.subject.id, period: m.period })}>
+              去填报<span class="sr-only">：为{m.subject.name}补填{m.periodLabel}{m.title}</span>
             </a>
           ),
         },

@@ -107,8 +107,8 @@ export function CompilationsPage({ ctx, route }: PageProps) {
               <li key={c.id} class="card row-between">
                 <span>{compilationText(c)}</span>
                 {c.file && (
-                  <button type="button" onClick={() => download(c.file!, c.filename).catch(setFailure)} aria-label={`下载 ${c.filename}`}>
-                    下载
+                  <button type="button" onClick={() => download(c.file!, c.filename).catch(setFailure)}>
+                    下载<span class="sr-only"> {c.filename}</span>
                   </button>
                 )}
               </li>
@@ -171,8 +171,8 @@ export function RemindersPage({ ctx }: PageProps) {
                 key: 'go',
                 label: '操作',
                 render: (x) => (
-                  <a href={newRecordHref(x.form, { period: x.period })} aria-label={`填报${x.title}`}>
-                    去填报
+                  <a href={newRecordHref(x.form, { period: x.period })}>
+                    去填报<span class="sr-only">：{x.title}</span>
                   </a>
                 ),
               },

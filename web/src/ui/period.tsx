@@ -106,10 +106,10 @@ export function PeriodPicker({ value, onChange, label = '期间' }: { value: str
               }
             }}
           />
-          <p id={`${id}-hint`} class={invalid ? 'error' : 'help'} role={invalid ? 'alert' : undefined}>
-            {invalid ? `“${text}”不是有效的期间，应为 2026、2026-H1、2026-Q3 或 2026-11` : '如 2026、2026-H1、2026-Q3、2026-11'}
-          </p>
         </div>
+        <p id={`${id}-hint`} class={`hint ${invalid ? 'error' : 'help'}`} role={invalid ? 'alert' : undefined}>
+          {invalid ? `“${text}”不是有效的期间，应为 2026、2026-H1、2026-Q3 或 2026-11` : '直接输入如 2026、2026-H1、2026-Q3、2026-11，按回车确定'}
+        </p>
       </div>
     </div>
   );

@@ -141,7 +141,8 @@ export function DataTable<T>(props: {
                   const Cell = c.rowHeader ? 'th' : 'td';
                   return (
                     <Cell key={c.key} scope={c.rowHeader ? 'row' : undefined} data-label={c.label} class={[c.num ? 'num' : '', c.title ? 'card-title' : '', c.wide ? 'wide' : ''].filter(Boolean).join(' ') || undefined}>
-                      {c.render ? c.render(r) : textOf(c, r)}
+                      {/* One box for the value, so a card lays it out beside its name as one piece. */}
+                      <div class="cell">{c.render ? c.render(r) : textOf(c, r)}</div>
                     </Cell>
                   );
                 })}

@@ -25,6 +25,9 @@ export function dismiss(id: number) {
 
 /** Shows `message` for a few seconds (errors longer), announced politely (errors assertively). */
 export function toast(message: string, kind: ToastKind = 'info'): number {
+  // The same words already on screen (three requests refused at once) are not repeated.
+  const shown = items.find((t) => t.message === message);
+  if (shown) return shown.id;
   const id = next++;
   items = [...items.slice(-2), { id, message, kind }];
   emit();
