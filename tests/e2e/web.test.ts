@@ -80,11 +80,12 @@ describe('the web app', () => {
     const id = page.url().split('#/records/')[1]!.split('?')[0]!;
     await expect.poll(() => page.title()).toBe('班子成员专题汇报 - 意识形态工作台账');
 
-    await page.getByRole('link', { name: '我的记录' }).click();
+    const bar = page.getByRole('navigation', { name: '主导航（手机）' });
+    await bar.getByRole('link', { name: '我的记录' }).click();
     await page.locator(`a[href="#/records/${id}"]`).waitFor();
     await expect.poll(() => page.title()).toBe('我的记录 - 意识形态工作台账');
 
-    await page.getByRole('link', { name: '我的待办' }).click();
+    await bar.getByRole('link', { name: '我的待办' }).click();
     await expect.poll(() => page.locator('.card', { hasText: '班子成员向党组专题汇报意识形态工作' }).locator('.badge').innerText()).toBe('已完成');
 
     const stored = await api.call('GET', `/api/submissions/${id}`, { as: 'wang-qiang' });
