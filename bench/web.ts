@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
 import { readCatalog } from '../functions/core/templates/catalog.js';
 import { newLocalKeys } from '../infra/local/jwt.js';
 import { launch } from '../tests/helpers/browser.js';

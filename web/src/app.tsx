@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { FormTemplate, Organisation } from '../../functions/core/templates/templates.js';
 import { ROLE_LABELS, type Role } from '../../functions/core/templates/vocabulary.js';
 import { api, ApiError, configureApi } from './api.js';
-import { currentToken, dropToken, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, watchSession, type DemoUser, type WebConfig } from './auth.js';
+import { currentToken, dropToken, earlyLocalUsers, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, watchSession, type DemoUser, type WebConfig } from './auth.js';
 import { AppFrame, APP_TITLE, ErrorState, Loading, toast, Toaster, type NavItem } from './ui/index.js';
 
 export { ErrorNote } from './ui/index.js';
@@ -161,13 +161,13 @@ function SignIn({ config, onDone }: { config: WebConfig; onDone(): void }) {
   const [users, setUsers] = useState<DemoUser[]>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState<string>();
-  const loadUsers = useCallback(() => {
+  const loadUsers = useCallback((first?: boolean) => {
     setError(undefined);
-    localUsers().then(setUsers, () => setError('无法读取示例用户，请确认本地服务已启动后重试。'));
+    ((first && earlyLocalUsers) || localUsers()).then(setUsers, () => setError('无法读取示例用户，请确认本地服务已启动后重试。'));
   }, []);
   useEffect(() => {
     document.title = `登录 - ${APP_TITLE}`;
-    if (config.mode === 'local') loadUsers();
+    if (config.mode === 'local') loadUsers(true);
   }, []);
   return (
     <main class="signin" id="main">
@@ -189,7 +189,7 @@ function SignIn({ config, onDone }: { config: WebConfig; onDone(): void }) {
             {error && (
               <div class="alert" role="alert">
                 <p>{error}</p>
-                <button type="button" onClick={loadUsers}>
+                <button type="button" onClick={() => loadUsers()}>
                   重试
                 </button>
               </div>

@@ -30,8 +30,9 @@ export type WebConfig =
 const TOKEN = 'taizhang.token';
 const PKCE = 'taizhang.pkce';
 
+/** config.json, preloaded by the page; it is sent no-cache, so this revalidates rather than trusts a copy. */
 export async function loadConfig(): Promise<WebConfig> {
-  const res = await fetch('config.json', { cache: 'no-store' });
+  const res = await fetch('config.json');
   if (!res.ok) throw new Error('config.json is missing');
   return (await res.json()) as WebConfig;
 }
@@ -104,8 +105,17 @@ export interface DemoUser {
 
 export async function localUsers(): Promise<DemoUser[]> {
   const res = await fetch('local/users');
+  if (!res.ok) throw new Error(`local/users: ${res.status}`);
   return ((await res.json()) as { users: DemoUser[] }).users;
 }
+
+/**
+ * The demo users, asked for at start-up beside config.json when the page is on this machine
+ * (local sign-in answers only on loopback), so the sign-in list costs no extra round trip.
+ */
+export const earlyLocalUsers: Promise<DemoUser[]> | undefined =
+  ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname) && !currentToken() ? localUsers() : undefined;
+earlyLocalUsers?.catch(() => undefined);
 
 export async function localSignIn(userId: string): Promise<void> {
   const res = await fetch('local/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
