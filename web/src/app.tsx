@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { FormTemplate, Organisation } from '../../functions/core/templates/templates.js';
 import { ROLE_LABELS, type Role } from '../../functions/core/templates/vocabulary.js';
 import { api, ApiError, configureApi } from './api.js';
-import { currentToken, dropToken, earlyLocalUsers, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, watchSession, type DemoUser, type WebConfig } from './auth.js';
+import { currentToken, dropToken, finishOidc, prefetchLocalUsers, loadConfig, localSignIn, localUsers, signOut, startOidc, watchSession, type DemoUser, type WebConfig } from './auth.js';
 import { AppFrame, APP_TITLE, ErrorState, Loading, toast, Toaster, type NavItem } from './ui/index.js';
 
 export { ErrorNote } from './ui/index.js';
@@ -107,6 +107,8 @@ function navFor(ctx: Ctx, route: Route): NavItem[] {
 }
 
 const modules = new Map<string, Promise<unknown>>();
+/** Asked for as the app starts, beside config.json (see prefetchLocalUsers). */
+const earlyLocalUsers = prefetchLocalUsers();
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash || '#/');

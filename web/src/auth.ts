@@ -113,9 +113,12 @@ export async function localUsers(): Promise<DemoUser[]> {
  * The demo users, asked for at start-up beside config.json when the page is on this machine
  * (local sign-in answers only on loopback), so the sign-in list costs no extra round trip.
  */
-export const earlyLocalUsers: Promise<DemoUser[]> | undefined =
-  ['localhost', '127.0.0.1', '[::1]'].includes(location.hostname) && !currentToken() ? localUsers() : undefined;
-earlyLocalUsers?.catch(() => undefined);
+export function prefetchLocalUsers(): Promise<DemoUser[]> | undefined {
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(location.hostname) || currentToken()) return undefined;
+  const users = localUsers();
+  users.catch(() => undefined);
+  return users;
+}
 
 export async function localSignIn(userId: string): Promise<void> {
   const res = await fetch('local/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ userId }) });
