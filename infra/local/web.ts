@@ -1,15 +1,23 @@
 /**
  * Serves the built web app and, only on a laptop, the demo sign-in: the users of the example
- * organisation and a token for the one picked. The cloud serves the same files from S3.
+ * organisation and a token for the one picked. The cloud serves the same files from S3 through
+ * CloudFront, with the same caching: hashed assets for good (`immutable`), the page and
+ * config.json revalidated every time (`no-cache` with an ETag, so an unchanged page is a 304),
+ * and brotli or gzip as the browser accepts.
  */
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { findPerson, rolesOn } from '../../functions/core/roster/organisation.js';
 import type { Organisation } from '../../functions/core/templates/templates.js';
 import { SECURITY_HEADERS } from '../../functions/http/middleware.js';
 import type { LocalKeys } from './jwt.js';
 import { claimsFor } from './users.js';
+
+/** Where web/build.ts puts the hashed assets under web/dist. */
+export const ASSETS_DIR = 'assets';
 
 /** The page may load only its own files and talk only to its own origin. */
 export const WEB_CSP =
@@ -22,16 +30,67 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
 };
 
+/** Hashed, never-changing assets (web/build.ts names them by content). */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** The page and config.json: always revalidated, a 304 when unchanged. */
+export const REVALIDATE = 'no-cache';
+
 function send(res: ServerResponse, status: number, type: string, body: string | Buffer, extra: Record<string, string> = {}) {
   res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Security-Policy': WEB_CSP, 'Content-Type': type, ...extra });
   res.end(body);
 }
 
+/** The best encoding the request accepts: brotli, then gzip (as CloudFront chooses), else none. */
+function encodingFor(req: IncomingMessage): 'br' | 'gzip' | undefined {
+  const accepted = String(req.headers['accept-encoding'] ?? '')
+    .split(',')
+    .map((p) => p.trim().split(';'))
+    .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q.trim()))
+    .map(([e]) => e!.toLowerCase());
+  if (accepted.includes('br')) return 'br';
+  if (accepted.includes('gzip')) return 'gzip';
+  return undefined;
+}
+
+interface Entity {
+  body: Buffer;
+  etag: string;
+  encoded: Map<string, Buffer>;
+}
+
+/**
+ * Answers a file or generated body: a strong ETag from its bytes, 304 to a matching
+ * If-None-Match, compressed once per content and encoding and kept (a file's cache entry goes
+ * when the file changes).
+ */
+function sendEntity(req: IncomingMessage, res: ServerResponse, type: string, entity: Entity, cacheControl: string) {
+  const headers: Record<string, string> = { 'Cache-Control': cacheControl, ETag: entity.etag, Vary: 'Accept-Encoding' };
+  const match = String(req.headers['if-none-match'] ?? '')
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''));
+  if (match.includes(entity.etag) || match.includes('*')) return send(res, 304, type, '', headers);
+  const encoding = entity.body.length > 256 ? encodingFor(req) : undefined;
+  let body = entity.body;
+  if (encoding) {
+    body = entity.encoded.get(encoding) ?? (encoding === 'br'
+      ? brotliCompressSync(entity.body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: entity.body.length } })
+      : gzipSync(entity.body, { level: 9 }));
+    entity.encoded.set(encoding, body);
+    headers['Content-Encoding'] = encoding;
+  }
+  headers['Content-Length'] = String(body.length);
+  send(res, 200, type, req.method === 'HEAD' ? '' : body, headers);
+}
+
+const entityOf = (body: Buffer): Entity => ({ body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, encoded: new Map() });
+
 export function webServer(options: { distDir: string; keys: LocalKeys; org: Organisation; today: () => string }) {
+  const config = entityOf(Buffer.from(JSON.stringify({ mode: 'local' })));
+  const files = new Map<string, { mtimeMs: number; size: number; entity: Entity }>();
   return (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      if (url.pathname === '/config.json') return send(res, 200, TYPES['.json']!, JSON.stringify({ mode: 'local' }));
+      if (url.pathname === '/config.json') return sendEntity(req, res, TYPES['.json']!, config, REVALIDATE);
       if (url.pathname === '/local/users' && req.method === 'GET') {
         const users = options.org.people
           .map((p) => ({ id: p.id, name: p.name, title: p.title, roles: rolesOn(p, options.today()) }))
@@ -55,11 +114,23 @@ export function webServer(options: { distDir: string; keys: LocalKeys; org: Orga
         return send(res, 200, TYPES['.json']!, JSON.stringify({ token: await options.keys.sign(claimsFor(options.org, person, options.today())) }));
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed');
-      const name = url.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
-      if (name.includes('..') || !TYPES[extname(name)]) return send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
+      let name: string;
       try {
-        const file = await readFile(join(options.distDir, name));
-        send(res, 200, TYPES[extname(name)]!, file, { 'Cache-Control': 'no-cache' });
+        name = url.pathname === '/' ? 'index.html' : normalize(decodeURIComponent(url.pathname)).replace(/^[/\\]+/, '');
+      } catch {
+        return send(res, 400, 'text/plain; charset=utf-8', 'Bad Request');
+      }
+      const hidden = name.split(/[/\\]/).some((part) => part.startsWith('.'));
+      if (hidden || !TYPES[extname(name)]) return send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
+      const path = join(options.distDir, name);
+      try {
+        const s = await stat(path);
+        let cached = files.get(path);
+        if (!cached || cached.mtimeMs !== s.mtimeMs || cached.size !== s.size) {
+          cached = { mtimeMs: s.mtimeMs, size: s.size, entity: entityOf(await readFile(path)) };
+          files.set(path, cached);
+        }
+        sendEntity(req, res, TYPES[extname(name)]!, cached.entity, name.startsWith(`${ASSETS_DIR}/`) ? IMMUTABLE : REVALIDATE);
       } catch {
         send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
       }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FIXED_NOW, startTestApi, type TestApi } from '../helpers/api.js';
 import { launch, overflows, screenshot, SCREENSHOTS } from '../helpers/browser.js';
 
@@ -7,6 +7,8 @@ import { launch, overflows, screenshot, SCREENSHOTS } from '../helpers/browser.j
 let api: TestApi;
 let browser: Browser;
 const shots: string[] = [];
+const PHONE = { width: 390, height: 844 };
+const LAPTOP = { width: 1366, height: 768 };
 
 beforeAll(async () => {
   api = await startTestApi({ demo: true, web: true });
@@ -18,28 +20,44 @@ afterAll(async () => {
   console.log(`screenshots in ${SCREENSHOTS}:\n${shots.join('\n')}`);
 });
 
-async function signIn(name: RegExp, viewport = { width: 390, height: 844 }): Promise<Page> {
-  const page = await browser.newPage({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+async function context(viewport = PHONE): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+  return ctx;
+}
+
+async function open(ctx: BrowserContext, path = '/'): Promise<Page> {
+  const page = await ctx.newPage();
   await page.clock.setFixedTime(new Date(FIXED_NOW));
   page.on('pageerror', (e) => {
     throw e;
   });
-  await page.goto(api.url + '/');
-  await page.getByRole('button', { name }).click();
-  await page.getByRole('heading', { name: '我的待办' }).waitFor();
+  await page.goto(api.url + path);
   return page;
 }
+
+/** A fresh browser (its own storage) signed in as the demo user whose button matches `name`. */
+async function signIn(name: RegExp, viewport = PHONE): Promise<Page> {
+  const page = await open(await context(viewport));
+  await page.getByRole('button', { name }).click();
+  await page.locator('#main h1').waitFor();
+  return page;
+}
+
+const done = async (page: Page) => page.context().close();
 
 describe('the web app', () => {
   it('lets a leader see the report owed, fix a mistake shown in Chinese, submit, and see the obligation met', async () => {
     const page = await signIn(/王强/);
+    await page.getByRole('heading', { name: '我的待办', level: 1 }).waitFor();
     const card = page.locator('.card', { hasText: '班子成员向党组专题汇报意识形态工作' });
     await expect.poll(() => card.locator('.badge').innerText()).toBe('进行中');
     shots.push(await screenshot(page, 'home-phone'));
     expect(await overflows(page)).toBe(false);
 
     await card.getByRole('link', { name: /去填报/ }).click();
-    await page.getByLabel('汇报人').selectOption('wang-qiang');
+    // The link names the subject: the reporter is filled in, the date left to the person.
+    await expect.poll(() => page.getByLabel('汇报人').inputValue()).toBe('wang-qiang');
+    expect(await page.getByLabel('汇报日期').inputValue()).toBe('');
     await page.getByLabel('职务').fill('党组成员、副局长');
     await page.getByLabel('汇报日期').fill('2026-11-20');
     await page.getByLabel('汇报形式').selectOption('综合汇报');
@@ -48,6 +66,7 @@ describe('the web app', () => {
     const error = page.locator('#f-summary-err');
     await expect.poll(() => error.innerText()).toBe('至少 10 个字');
     expect(await page.getByLabel('主要内容摘要').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('summary');
     shots.push(await screenshot(page, 'form-error-phone'));
     expect(await overflows(page)).toBe(false);
 
@@ -59,16 +78,19 @@ describe('the web app', () => {
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByText('已提交。').waitFor();
     const id = page.url().split('#/records/')[1]!.split('?')[0]!;
+    await expect.poll(() => page.title()).toBe('班子成员专题汇报 - 意识形态工作台账');
 
-    await page.getByRole('link', { name: '我的记录' }).click();
+    const bar = page.getByRole('navigation', { name: '主导航（手机）' });
+    await bar.getByRole('link', { name: '我的记录' }).click();
     await page.locator(`a[href="#/records/${id}"]`).waitFor();
+    await expect.poll(() => page.title()).toBe('我的记录 - 意识形态工作台账');
 
-    await page.getByRole('link', { name: '待办' }).click();
+    await bar.getByRole('link', { name: '我的待办' }).click();
     await expect.poll(() => page.locator('.card', { hasText: '班子成员向党组专题汇报意识形态工作' }).locator('.badge').innerText()).toBe('已完成');
 
     const stored = await api.call('GET', `/api/submissions/${id}`, { as: 'wang-qiang' });
     expect(stored.body.data).toMatchObject({ reporter: 'wang-qiang', reportDate: '2026-11-20', reportType: '综合汇报' });
-    await page.close();
+    await done(page);
   });
 
   it('shows the API’s own 400 next to the field when the browser could not know', async () => {
@@ -94,10 +116,38 @@ describe('the web app', () => {
     );
     await page.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => page.locator('#f-location-err').innerText()).toBe('服务端：地点有误');
-    await page.close();
+    await done(page);
   });
 
-  it('tells the second of two editors that someone else changed the record, showing both', async () => {
+  it('keeps the draft through an outage and makes one record when the person submits again', async () => {
+    const page = await signIn(/李娜/);
+    await page.goto(`${api.url}/#/new/member-report`);
+    await page.getByLabel('汇报人').selectOption('li-na');
+    await page.getByLabel('职务').fill('副局长');
+    await page.getByLabel('汇报日期').fill('2026-11-21');
+    await page.getByLabel('汇报形式').selectOption('综合汇报');
+    await page.getByLabel('主要内容摘要').fill('断网期间填写的汇报内容摘要，恢复后再提交。');
+    // The request reaches the server, which writes the record, but the answer is lost.
+    let lost = 0;
+    await page.route('**/api/submissions', async (route) => {
+      if (lost++ === 0) {
+        await route.fetch();
+        return route.abort('connectionreset');
+      }
+      return route.continue();
+    });
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('heading', { name: '无法连接服务器' }).waitFor();
+    await page.reload();
+    expect(await page.getByLabel('主要内容摘要').inputValue()).toBe('断网期间填写的汇报内容摘要，恢复后再提交。');
+    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByText('已提交。').waitFor();
+    const mine = await api.call('GET', '/api/submissions?scope=mine&templateId=member-report&limit=100', { as: 'li-na' });
+    expect(mine.body.items.filter((r: { data: { summary: string } }) => r.data.summary.startsWith('断网期间'))).toHaveLength(1);
+    await done(page);
+  });
+
+  it('tells the second of two editors that someone else changed the record, showing both, and says the save', async () => {
     const created = await api.call('POST', '/api/submissions', {
       as: 'li-na',
       body: { templateId: 'member-report', data: { reporter: 'li-na', position: '副局长', reportDate: '2026-11-03', reportType: '综合汇报', summary: '第一版的汇报内容摘要，用于冲突测试。' } },
@@ -110,7 +160,9 @@ describe('the web app', () => {
     }
     await a.getByLabel('职务').fill('副局长（A 改）');
     await a.getByRole('button', { name: '保存修改' }).click();
+    await a.getByText('修改已保存。').waitFor();
     await a.getByText('第 2 版').waitFor();
+    expect(await a.locator('.page-header').innerText()).not.toContain('已提交');
     await b.getByLabel('职务').fill('副局长（B 改）');
     await b.getByRole('button', { name: '保存修改' }).click();
     const alert = b.locator('.conflict');
@@ -118,50 +170,79 @@ describe('the web app', () => {
     expect(await alert.innerText()).toMatch(/已被他人修改/);
     expect(await alert.innerText()).toContain('副局长（A 改）');
     expect(await alert.innerText()).toContain('副局长（B 改）');
-    await a.close();
-    await b.close();
+    await done(a);
+    await done(b);
   });
 
-  it('shows a division head a clear refusal on the office page', async () => {
+  it('shows a division head a clear refusal on the office pages', async () => {
     const page = await signIn(/周涛/);
     await page.goto(`${api.url}/#/office`);
     await page.getByRole('heading', { name: '没有权限' }).waitFor();
     expect(await page.locator('.refusal').innerText()).toMatch(/办公室/);
-    await page.close();
+    await done(page);
   });
 
-  it('shows the office the compliance matrix with the legend, on a phone and a laptop', async () => {
-    for (const [name, viewport] of [
-      ['phone', { width: 390, height: 844 }],
-      ['laptop', { width: 1366, height: 768 }],
-    ] as const) {
-      const page = await signIn(/孙丽/, viewport);
-      await page.goto(`${api.url}/#/office/compliance?period=2026-H2`);
-      await page.locator('table.matrix').waitFor();
-      const row = page.locator('tr', { hasText: '王强（示例）' }).filter({ hasText: 'O4' });
-      expect(await row.innerText()).toMatch(/已完成|进行中/);
-      expect(await page.locator('.legend .badge').allInnerTexts()).toEqual(['已完成', '进行中', '未完成', '补报', '未到期']);
-      expect(await page.locator('.missing').innerText()).toContain('赵敏（示例）');
-      shots.push(await screenshot(page, `matrix-${name}`));
-      expect(await overflows(page)).toBe(false);
-      if (name === 'laptop') {
-        await page.goto(`${api.url}/#/`);
-        await page.getByRole('heading', { name: '我的待办' }).waitFor();
-        shots.push(await screenshot(page, 'home-laptop'));
-        await page.goto(`${api.url}/#/new/member-report`);
-        await page.getByRole('button', { name: '提交' }).click();
-        await page.locator('#f-reporter-err').waitFor();
-        shots.push(await screenshot(page, 'form-error-laptop'));
-        expect(await overflows(page)).toBe(false);
-      }
-      await page.close();
-    }
+  it('shows the office the matrix as a grid at a desk and a list per person on a phone, every cell a link to the register', async () => {
+    const desk = await signIn(/孙丽/, LAPTOP);
+    await desk.goto(`${api.url}/#/office/compliance?period=2026-H2`);
+    const grid = desk.locator('table.grid-table');
+    await grid.waitFor();
+    const row = grid.locator('tr', { hasText: '王强（示例）' }).filter({ hasText: 'O4' });
+    const cell = row.locator('a.grid-cell');
+    expect(await cell.innerText()).toMatch(/已完成|进行中/);
+    expect(await cell.getAttribute('href')).toBe('#/records?form=member-report&period=2026-H2&person=wang-qiang');
+    expect(await desk.locator('.legend .badge').allInnerTexts()).toEqual(['已完成', '进行中', '未完成', '补报', '未到期']);
+    const missing = desk.getByRole('region', { name: '缺报名单' });
+    expect(await missing.innerText()).toContain('赵敏（示例）');
+    const fill = missing.getByRole('link', { name: /为赵敏（示例）补填2026年下半年班子成员/ });
+    expect(await fill.getAttribute('href')).toBe('#/new/member-report?subject=zhao-min&period=2026-H2');
+    expect(await desk.title()).toBe('落实情况 · 2026年下半年 - 意识形态工作台账');
+    shots.push(await screenshot(desk, 'matrix-laptop'));
+    expect(await overflows(desk)).toBe(false);
+
+    // The cell opens the register filtered to that form, period and person.
+    await cell.click();
+    await desk.getByRole('heading', { name: '记录登记簿' }).waitFor();
+    expect(await desk.getByRole('list', { name: '当前筛选条件' }).innerText()).toMatch(/班子成员专题汇报[\s\S]*2026年下半年[\s\S]*王强/);
+    await done(desk);
+
+    const phone = await signIn(/孙丽/, PHONE);
+    await phone.goto(`${api.url}/#/office/compliance?period=2026-H2`);
+    const card = phone.locator('.person-list > li', { hasText: '王强（示例）' });
+    await card.waitFor();
+    expect(await card.getByRole('link', { name: /王强（示例），2026年下半年，班子成员向党组专题汇报意识形态工作/ }).getAttribute('href')).toBe(
+      '#/records?form=member-report&period=2026-H2&person=wang-qiang',
+    );
+    // A readable list, not a squeezed table: the page stays a few screens tall.
+    const height = await phone.evaluate(() => document.documentElement.scrollHeight);
+    expect(height).toBeLessThan(844 * 8);
+    shots.push(await screenshot(phone, 'matrix-phone'));
+    expect(await overflows(phone)).toBe(false);
+    await done(phone);
   });
 
-  it('lets the office see the matrix change, compile the month and download a workbook that reads back', async () => {
-    const page = await signIn(/孙丽/, { width: 1366, height: 768 });
+  it('lets the office score the assessment in one table, on a phone too', async () => {
+    const page = await signIn(/孙丽/, PHONE);
+    await page.goto(`${api.url}/#/office/assessment?period=2026`);
+    await page.getByText(/^合计/).waitFor();
+    const manual = page.locator('table.data tbody tr').filter({ has: page.locator('input.score-input') }).first();
+    const label = await manual.locator('input.score-input').getAttribute('id');
+    await manual.locator('input.score-input').fill('3');
+    await manual.locator('input.reason-input').fill('会议记录完整');
+    await manual.getByRole('button', { name: '保存' }).click();
+    await page.getByText(/的评分已保存/).waitFor();
+    expect(await page.locator(`#${label}`).inputValue()).toBe('3');
+    shots.push(await screenshot(page, 'assessment-phone'));
+    expect(await overflows(page)).toBe(false);
+    // One table, not ten open forms: about as tall as its rows.
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThan(3663);
+    await done(page);
+  });
+
+  it('lets the office compile the month and download a workbook that reads back', async () => {
+    const page = await signIn(/孙丽/, LAPTOP);
     await page.goto(`${api.url}/#/office/compliance?period=2026-H2`);
-    const zhang = page.locator('tr', { hasText: '张伟（示例）' }).filter({ hasText: 'O4' });
+    const zhang = page.locator('table.grid-table tr', { hasText: '张伟（示例）' }).filter({ hasText: 'O4' });
     await expect.poll(() => zhang.locator('.badge').first().innerText()).toBe('进行中');
     const report = await api.call('POST', '/api/submissions', {
       as: 'zhang-wei',
@@ -174,19 +255,18 @@ describe('the web app', () => {
     await page.goto(`${api.url}/#/office/compilations?period=2026-11`);
     await page.getByRole('button', { name: '立即汇编' }).click();
     await page.getByText('汇编完成。').waitFor({ timeout: 30_000 });
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载' }).first().click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /下载/ }).first().click()]);
     expect(download.suggestedFilename()).toMatch(/2026年11月.*台账\.xlsx$/);
     const { openWorkbook } = await import('../helpers/ledger.js');
     const wb = await openWorkbook((await download.path())!);
-    const names = wb.worksheets.map((w) => w.name);
-    expect(names.length).toBeGreaterThanOrEqual(10);
+    expect(wb.worksheets.length).toBeGreaterThanOrEqual(10);
     const reports = wb.worksheets.find((w) => w.name.includes('专题汇报'))!;
     let found = false;
     reports.eachRow((row) => {
       if ((row.values as unknown[]).some((v) => v === '党组书记、局长')) found = true;
     });
     expect(found).toBe(true);
-    await page.close();
+    await done(page);
   });
 
   it('shows HTML typed into a field as text, never as markup', async () => {
@@ -201,8 +281,8 @@ describe('the web app', () => {
     await page.locator('.fields').waitFor();
     expect(await page.locator('.fields').innerText()).toContain(html);
     expect(await page.locator('.fields img, .fields b').count()).toBe(0);
-    expect(await page.title()).toBe('意识形态工作台账');
-    await page.close();
+    expect(await page.title()).toBe('班子成员专题汇报 - 意识形态工作台账');
+    await done(page);
   });
 
   it('sends the security headers with the page', async () => {

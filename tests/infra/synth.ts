@@ -31,13 +31,13 @@ export const CHINA_WEB = {
   oidcLogoutUrl: 'https://idp.example.gov.cn/realms/bureau/protocol/openid-connect/logout',
 };
 
-/** The files of a built web app, as web/build.ts names them. */
-export const WEB_FILES = ['index.html', 'app.js', 'app.css'];
+/** The files of a built web app, as web/build.ts names them: the page, and hashed assets under assets/. */
+export const WEB_FILES = ['index.html', 'assets/app-TESTHASH.js', 'assets/chunk-TESTHASH.js', 'assets/app-TESTHASH.css'];
 
 /** A stand-in for web/dist under `dir`. */
 export function fakeWebDist(dir: string): string {
   const dist = join(dir, 'web');
-  mkdirSync(dist, { recursive: true });
+  mkdirSync(join(dist, 'assets'), { recursive: true });
   for (const f of WEB_FILES) writeFileSync(join(dist, f), `/* ${f} */\n`);
   return dist;
 }

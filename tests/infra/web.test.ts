@@ -38,7 +38,7 @@ const chinaElsewhere = synthesise(CHINA_ELSEWHERE);
 const chinaWeb = synthesise(CHINA_WEB);
 afterAll(() => [commercial, withDomain, chinaElsewhere, chinaWeb].forEach((s) => s.dispose()));
 
-type Resource = { Type: string; Properties: any; DeletionPolicy?: string };
+type Resource = { Type: string; Properties: any; DeletionPolicy?: string; DependsOn?: string[] };
 const resourcesOf = (s: Synthesised) => s.template.toJSON().Resources as Record<string, Resource>;
 const ofType = (s: Synthesised, type: string) => Object.entries(resourcesOf(s)).filter(([, r]) => r.Type === type);
 const one = (s: Synthesised, type: string): [string, Resource] => {
@@ -55,6 +55,18 @@ const csp = (s: Synthesised) => headersPolicy(s, distributionConfig(s).DefaultCa
 const apiDomain = (s: Synthesised) => ({
   'Fn::Join': ['', [{ Ref: idOf(s, s.stack.api.node.defaultChild) }, `.execute-api.${s.stack.region}.`, { Ref: 'AWS::URLSuffix' }]],
 });
+const deployments = (s: Synthesised) => ofType(s, 'Custom::CDKBucketDeployment').map(([, r]) => r);
+/** The deployment of the page and config.json (the other copies the hashed assets). */
+const pageDeployment = (s: Synthesised) => {
+  const found = deployments(s).filter((d) => d.Properties.DestinationBucketKeyPrefix === undefined);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+const assetDeployment = (s: Synthesised) => {
+  const found = deployments(s).filter((d) => d.Properties.DestinationBucketKeyPrefix === 'assets/');
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
 const directives = (policy: string) => Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
 
 /**
@@ -63,7 +75,7 @@ const directives = (policy: string) => Object.fromEntries(policy.split(';').map(
  * becomes the list of its parts.
  */
 function deployedConfig(s: Synthesised): Record<string, unknown> {
-  const [, deployment] = one(s, 'Custom::CDKBucketDeployment');
+  const deployment = pageDeployment(s);
   const keys = deployment.Properties.SourceObjectKeys as string[];
   const i = keys.findIndex((k) => existsSync(join(s.assemblyDir, `asset.${k.replace(/\.zip$/, '')}`, 'config.json')));
   expect(i, 'config.json among the deployed sources').toBeGreaterThanOrEqual(0);
@@ -194,14 +206,29 @@ describe('the web app in the commercial partition', () => {
     expect(one(commercial, 'AWS::Cognito::ManagedLoginBranding')[1].Properties).toMatchObject({ ClientId: { Ref: clientId }, UseCognitoProvidedValues: true });
   });
 
-  it('copies into the web bucket with every file revalidated, and invalidates them and "/" on each deploy', () => {
-    expect(one(commercial, 'Custom::CDKBucketDeployment')[1].Properties).toMatchObject({
+  it('copies the hashed assets kept for good (immutable, earlier builds kept, nothing invalidated), then the page revalidated each time', () => {
+    expect(deployments(commercial)).toHaveLength(2);
+    const assets = assetDeployment(commercial);
+    expect(assets.Properties).toMatchObject({
+      DestinationBucketName: { Ref: bucketId },
+      DestinationBucketKeyPrefix: 'assets/',
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+    expect(assets.Properties.DistributionId).toBeUndefined();
+    const page = pageDeployment(commercial);
+    expect(page.Properties).toMatchObject({
       DestinationBucketName: { Ref: bucketId },
       Prune: true,
+      Exclude: ['assets/*'],
       SystemMetadata: { 'cache-control': 'no-cache' },
       DistributionId: { Ref: distributionId },
-      DistributionPaths: ['/', ...WEB_FILES.map((f) => `/${f}`).sort(), '/config.json'],
+      DistributionPaths: ['/', '/config.json', '/index.html'],
     });
+    // The page goes up only after the assets it names.
+    const [assetsId] = ofType(commercial, 'Custom::CDKBucketDeployment').find(([, r]) => r === assets)!;
+    expect(page.DependsOn).toEqual(expect.arrayContaining([assetsId]));
+    expect(WEB_FILES.filter((f) => !f.startsWith('assets/'))).toEqual(['index.html']);
   });
 
   it('makes the distribution the user pool client\'s only sign-in and sign-out URL: a public client, code flow, openid email profile', () => {

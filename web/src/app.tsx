@@ -1,14 +1,18 @@
-/** The web app: sign-in, my obligations, forms, my records, and the office's pages. */
+/**
+ * The web app's shell: configuration, the session, the sign-in screen, the frame and the routes.
+ * Only this, the component layer and Preact load first; every page's module is fetched the first
+ * time it is opened (see PAGES).
+ */
+import type { VNode } from 'preact';
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import type { ComplianceRow } from '../../functions/core/compliance/compliance.js';
-import type { RecordState } from '../../functions/core/records/record.js';
-import { ROLE_LABELS, type FormTemplate, type Organisation, type Role } from '../../functions/core/templates/templates.js';
+import type { FormTemplate, Organisation } from '../../functions/core/templates/templates.js';
+import { ROLE_LABELS, type Role } from '../../functions/core/templates/vocabulary.js';
 import { api, ApiError, configureApi } from './api.js';
-import { currentToken, finishOidc, loadConfig, localSignIn, localUsers, signOut, startOidc, type DemoUser, type WebConfig } from './auth.js';
-import { OfficePage } from './office.js';
-import { NewRecordPage, RecordPage, RecordsPage } from './records.js';
-import { StatusBadge } from './status.js';
+import { currentToken, dropToken, finishOidc, prefetchLocalUsers, loadConfig, localSignIn, localUsers, signOut, startOidc, watchSession, type DemoUser, type WebConfig } from './auth.js';
+import { AppFrame, APP_TITLE, ErrorState, Loading, toast, Toaster, type NavItem } from './ui/index.js';
+
+export { ErrorNote } from './ui/index.js';
 
 export interface Me {
   id: string;
@@ -19,6 +23,7 @@ export interface Me {
   division: { id: string; name: string } | null;
 }
 
+/** What every page gets: who is signed in, the unit's roster, the form templates. */
 export interface Ctx {
   me: Me;
   org: Organisation;
@@ -26,166 +31,202 @@ export interface Ctx {
   form(id: string): FormTemplate | undefined;
 }
 
+/** The route a page is opened with: `#/a/b?x=1` is parts ['a', 'b'] and query x=1. */
+export interface Route {
+  parts: string[];
+  query: URLSearchParams;
+}
+
+export interface PageProps {
+  ctx: Ctx;
+  route: Route;
+}
+
 export const isOversight = (me: Me) => me.roles.includes('office') || me.roles.includes('secretary');
+export const isOffice = (me: Me) => me.roles.includes('office');
+export const isSecretary = (me: Me) => me.roles.includes('secretary');
+
+export function parseRoute(hash: string): Route {
+  const [path = '', query = ''] = hash.replace(/^#/, '').split('?');
+  return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(query) };
+}
+
+/** Each page module, loaded when first opened; esbuild puts each in a chunk of its own. */
+const PAGES = {
+  home: () => import('./home.js'),
+  dashboard: () => import('./dashboard.js'),
+  records: () => import('./records.js'),
+  record: () => import('./record.js'),
+  compliance: () => import('./compliance.js'),
+  assessment: () => import('./assessment.js'),
+  office: () => import('./office.js'),
+};
+type PageModules = { [K in keyof typeof PAGES]: Awaited<ReturnType<(typeof PAGES)[K]>> };
+type Resolved = { [K in keyof PageModules]: { module: K; key: string; view(m: PageModules[K]): VNode } }[keyof PageModules];
+
+/** Which page a route opens. `key` changes only with the path, so a new query keeps the page (and focus). */
+function resolve(route: Route, ctx: Ctx): Resolved {
+  const [a, b] = route.parts;
+  const props = { ctx, route };
+  if (a === 'new' && b) return { module: 'record', key: `new/${b}`, view: (m) => <m.NewRecordPage {...props} templateId={b} /> };
+  if (a === 'new') return { module: 'home', key: 'new', view: (m) => <m.FormsPage {...props} /> };
+  if (a === 'records' && b) return { module: 'record', key: `records/${b}`, view: (m) => <m.RecordPage {...props} id={b} /> };
+  if (a === 'records') return { module: 'records', key: 'records', view: (m) => <m.RegisterPage {...props} /> };
+  if (a === 'overview' || (!a && isSecretary(ctx.me))) return { module: 'dashboard', key: 'overview', view: (m) => <m.DashboardPage {...props} /> };
+  if (a === 'office') {
+    const tab = b ?? 'compliance';
+    if (tab === 'assessment') return { module: 'assessment', key: 'office/assessment', view: (m) => <m.AssessmentPage {...props} /> };
+    if (tab === 'compilations') return { module: 'office', key: 'office/compilations', view: (m) => <m.CompilationsPage {...props} /> };
+    if (tab === 'reminders') return { module: 'office', key: 'office/reminders', view: (m) => <m.RemindersPage {...props} /> };
+    return { module: 'compliance', key: 'office/compliance', view: (m) => <m.CompliancePage {...props} /> };
+  }
+  return { module: 'home', key: 'home', view: (m) => <m.HomePage {...props} /> };
+}
+
+function navFor(ctx: Ctx, route: Route): NavItem[] {
+  const [a, b] = route.parts;
+  const here = (href: string) => {
+    const r = parseRoute(href).parts;
+    if (r.length === 0) return route.parts.length === 0;
+    if (r[0] === 'office') return a === 'office' && (b ?? 'compliance') === r[1];
+    return r[0] === a;
+  };
+  const items: Omit<NavItem, 'current'>[] = [];
+  const me = ctx.me;
+  if (isSecretary(me)) items.push({ href: '#/', label: '工作总览', short: '总览', icon: 'chart', group: '我的工作' });
+  else items.push({ href: '#/', label: '我的待办', short: '待办', icon: 'home', group: '我的工作' });
+  items.push({ href: '#/new', label: '填报', icon: 'plus' }, { href: '#/records', label: isOversight(me) ? '记录登记簿' : '我的记录', short: '记录', icon: 'list' });
+  if (isOversight(me)) {
+    items.push({ href: '#/office/compliance', label: '落实情况', short: '落实', icon: 'grid', group: '全单位' });
+    if (!isSecretary(me)) items.push({ href: '#/overview', label: '工作总览', short: '总览', icon: 'chart' });
+    items.push({ href: '#/office/assessment', label: '考核评分', short: '考核', icon: 'score' });
+    if (isOffice(me)) items.push({ href: '#/office/reminders', label: '提醒', icon: 'bell' });
+    items.push({ href: '#/office/compilations', label: '台账汇编', short: '汇编', icon: 'book' });
+  }
+  return items.map((i) => ({ ...i, current: here(i.href) }));
+}
+
+const modules = new Map<string, Promise<unknown>>();
+/** Asked for as the app starts, beside config.json (see prefetchLocalUsers). */
+const earlyLocalUsers = prefetchLocalUsers();
 
 function useHash(): string {
   const [hash, setHash] = useState(location.hash || '#/');
   useEffect(() => {
-    const on = () => {
-      setHash(location.hash || '#/');
-      window.scrollTo(0, 0);
-    };
+    const on = () => setHash(location.hash || '#/');
     addEventListener('hashchange', on);
     return () => removeEventListener('hashchange', on);
   }, []);
   return hash;
 }
 
-export function ErrorNote({ error }: { error: unknown }) {
-  if (!error) return null;
-  const e = error instanceof ApiError ? error : undefined;
-  if (e?.status === 403)
-    return (
-      <div class="refusal" role="alert">
-        <h2>没有权限</h2>
-        <p>{e.problem.detail}</p>
-        <p>
-          <a href="#/">返回首页</a>
-        </p>
-      </div>
-    );
-  return (
-    <div class="error-box" role="alert">
-      <p>{e ? e.problem.detail : '出现错误，请刷新页面后重试'}</p>
-    </div>
-  );
-}
-
-function Home({ ctx }: { ctx: Ctx }) {
-  const [data, setData] = useState<{ asOf: string; items: (ComplianceRow & { daysLeft: number })[] }>();
-  const [error, setError] = useState<unknown>();
+function LazyPage({ target }: { target: Resolved }) {
+  const [state, setState] = useState<{ module?: unknown; error?: unknown }>({});
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
-    api<typeof data>('GET', '/api/me/obligations').then(setData, setError);
-  }, []);
-  return (
-    <section>
-      <h1>我的待办</h1>
-      <ErrorNote error={error} />
-      {data && data.items.length === 0 && <p class="empty">当前期间没有需要您填报的事项。</p>}
-      <ul class="cards">
-        {data?.items.map((r) => (
-          <li class="card" key={`${r.obligationId}-${r.period}-${r.subject.id}`}>
-            <div class="card-head">
-              <h2>{r.title}</h2>
-              <StatusBadge status={r.status} />
-            </div>
-            <p class="meta">
-              {r.periodLabel}
-              {r.subject.kind !== 'unit' ? ` · ${r.subject.name}` : ''} · 应 {r.required} 次，已 {r.done} 次
-            </p>
-            <p class="meta">
-              截止 {r.due}
-              {r.daysLeft >= 0 ? `，还剩 ${r.daysLeft} 天` : `，已过 ${-r.daysLeft} 天`}
-            </p>
-            {r.status !== 'met' && (
-              <a class="button primary" href={`#/new/${r.form}`}>
-                去填报：{ctx.form(r.form)?.title}
-              </a>
-            )}
-          </li>
-        ))}
-      </ul>
-      <h2>全部表单</h2>
-      <ul class="form-list">
-        {ctx.forms.map((f) => (
-          <li key={f.id}>
-            <a href={`#/new/${f.id}`}>{f.title}</a>
-          </li>
-        ))}
-      </ul>
-    </section>
-  );
+    let live = true;
+    setState({});
+    let p = modules.get(target.module);
+    if (!p) {
+      p = PAGES[target.module]();
+      modules.set(target.module, p);
+      // A failed load is not kept: the next try fetches again.
+      p.catch(() => modules.delete(target.module));
+    }
+    p.then(
+      (module) => live && setState({ module }),
+      (error: unknown) => live && setState({ error }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [target.module, attempt]);
+  if (state.error)
+    // A page's code that cannot be fetched: offline, or a newer build replaced it (a reload fixes that).
+    return <ErrorState error={state.error} onRetry={() => (navigator.onLine ? location.reload() : setAttempt((n) => n + 1))} />;
+  if (!state.module) return <Loading />;
+  return (target.view as (m: unknown) => VNode)(state.module);
 }
 
 function Shell({ ctx, config }: { ctx: Ctx; config: WebConfig }) {
   const hash = useHash();
-  const [path, query = ''] = hash.slice(1).split('?');
-  const parts = (path ?? '/').split('/').filter(Boolean);
-  let page;
-  if (parts[0] === 'new' && parts[1]) page = <NewRecordPage ctx={ctx} templateId={parts[1]} key={parts[1]} />;
-  else if (parts[0] === 'records' && parts[1]) page = <RecordPage ctx={ctx} id={parts[1]} key={parts[1]} />;
-  else if (parts[0] === 'records') page = <RecordsPage ctx={ctx} />;
-  else if (parts[0] === 'office') page = <OfficePage ctx={ctx} tab={parts[1] ?? 'compliance'} query={new URLSearchParams(query)} />;
-  else page = <Home ctx={ctx} />;
-  const nav = [
-    ['#/', '待办'],
-    ['#/records', '我的记录'],
-    ...(isOversight(ctx.me) ? [['#/office', '办公室']] : []),
-  ];
+  const route = parseRoute(hash);
+  const target = resolve(route, ctx);
   return (
-    <>
-      <header class="top">
-        <div class="brand">
-          <strong>意识形态工作台账</strong>
-          <span class="unit">{ctx.me.unit.name}</span>
-        </div>
-        <nav aria-label="主导航">
-          {nav.map(([href, label]) => (
-            <a key={href} href={href} aria-current={(href === '#/' ? parts.length === 0 : hash.startsWith(href!)) ? 'page' : undefined}>
-              {label}
-            </a>
-          ))}
-        </nav>
-        <div class="who">
-          <span>{ctx.me.name}</span>
-          <button type="button" class="link" onClick={() => signOut(config)}>
-            退出
-          </button>
-        </div>
-      </header>
-      <main id="main">{page}</main>
-    </>
+    <AppFrame title={APP_TITLE} unit={ctx.me.unit.name} user={ctx.me.name} nav={navFor(ctx, route)} onSignOut={() => signOut(config)}>
+      <LazyPage key={target.key} target={target} />
+    </AppFrame>
   );
 }
 
 function SignIn({ config, onDone }: { config: WebConfig; onDone(): void }) {
   const [users, setUsers] = useState<DemoUser[]>();
   const [error, setError] = useState<string>();
-  useEffect(() => {
-    if (config.mode === 'local') localUsers().then(setUsers, () => setError('无法读取示例用户'));
+  const [busy, setBusy] = useState<string>();
+  const loadUsers = useCallback((first?: boolean) => {
+    setError(undefined);
+    ((first && earlyLocalUsers) || localUsers()).then(setUsers, () => setError('无法读取示例用户，请确认本地服务已启动后重试。'));
   }, []);
-  if (config.mode === 'oidc')
-    return (
-      <main class="signin">
-        <h1>意识形态工作台账</h1>
-        <button type="button" class="primary" onClick={() => startOidc(config)}>
-          登录
-        </button>
-      </main>
-    );
+  useEffect(() => {
+    document.title = `登录 - ${APP_TITLE}`;
+    if (config.mode === 'local') loadUsers(true);
+  }, []);
   return (
-    <main class="signin">
-      <h1>意识形态工作台账</h1>
-      <p>本地运行：请选择一位示例用户登录。</p>
-      {error && <p class="error">{error}</p>}
-      <ul class="users">
-        {users?.map((u) => (
-          <li key={u.id}>
-            <button
-              type="button"
-              onClick={async () => {
-                await localSignIn(u.id);
-                onDone();
-              }}
-            >
-              <strong>{u.name}</strong>
-              <span>
-                {u.title} · {u.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join('、')}
-              </span>
+    <main class="signin" id="main">
+      <div class="signin-title">
+        <p>意识形态工作责任制</p>
+      </div>
+      <div class="signin-card">
+        <h1>{APP_TITLE}</h1>
+        {config.mode === 'oidc' ? (
+          <>
+            <p>请使用本单位统一身份账号登录。</p>
+            <button type="button" class="primary" onClick={() => startOidc(config)}>
+              登录
             </button>
-          </li>
-        ))}
-      </ul>
+          </>
+        ) : (
+          <>
+            <p>本地运行：请选择一位示例用户登录。</p>
+            {error && (
+              <div class="alert" role="alert">
+                <p>{error}</p>
+                <button type="button" onClick={() => loadUsers()}>
+                  重试
+                </button>
+              </div>
+            )}
+            {!users && !error && <Loading />}
+            <ul class="users plain-list" aria-label="示例用户">
+              {users?.map((u) => (
+                <li key={u.id}>
+                  <button
+                    type="button"
+                    aria-busy={busy === u.id}
+                    disabled={!!busy}
+                    onClick={async () => {
+                      setBusy(u.id);
+                      try {
+                        await localSignIn(u.id);
+                        onDone();
+                      } catch {
+                        setError('登录失败，请重试。');
+                      } finally {
+                        setBusy(undefined);
+                      }
+                    }}
+                  >
+                    <strong>{u.name}</strong>
+                    <span>
+                      {u.title} · {u.roles.map((r) => ROLE_LABELS[r as Role] ?? r).join('、')}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
     </main>
   );
 }
@@ -197,6 +238,7 @@ function App() {
   const [error, setError] = useState<unknown>();
 
   const load = useCallback(async () => {
+    setError(undefined);
     try {
       const [me, org, forms] = await Promise.all([
         api<Me>('GET', '/api/me'),
@@ -205,18 +247,29 @@ function App() {
       ]);
       setCtx({ me, org, forms: forms.items, form: (id) => forms.items.find((f) => f.id === id) });
     } catch (e) {
-      setError(e);
+      // A refused token has already sent the person back to sign in.
+      if (!(e instanceof ApiError && e.status === 401)) setError(e);
     }
   }, []);
 
   useEffect(() => {
     (async () => {
       const c = await loadConfig();
-      configureApi({ base: c.apiBase ?? '', token: currentToken, onUnauthorized: () => setSignedIn(false) });
+      configureApi({
+        base: c.apiBase ?? '',
+        token: currentToken,
+        onUnauthorized: () => {
+          dropToken();
+          setSignedIn(false);
+          toast('登录已过期，请重新登录', 'error');
+        },
+      });
       if (c.mode === 'oidc') await finishOidc(c);
       setConfig(c);
       setSignedIn(!!currentToken());
     })().catch(setError);
+    // Another tab signing in or out does the same here.
+    return watchSession(setSignedIn);
   }, []);
 
   useEffect(() => {
@@ -224,15 +277,26 @@ function App() {
     else setCtx(undefined);
   }, [signedIn]);
 
-  if (error && !ctx) return <ErrorNote error={error} />;
-  if (!config) return <p class="loading">正在加载…</p>;
-  if (!signedIn) return <SignIn config={config} onDone={() => setSignedIn(true)} />;
-  if (!ctx) return <p class="loading">正在加载…</p>;
+  const failed = (
+    <main class="signin" id="main">
+      <div class="signin-card">
+        <h1>{APP_TITLE}</h1>
+        <ErrorState error={error} onRetry={() => (config ? void load() : location.reload())} />
+      </div>
+    </main>
+  );
+  if (!config) return error ? failed : <Loading />;
+  if (!signedIn)
+    return (
+      <>
+        <SignIn config={config} onDone={() => setSignedIn(true)} />
+        <Toaster />
+      </>
+    );
+  if (!ctx) return error ? failed : <Loading />;
   return <Shell ctx={ctx} config={config} />;
 }
 
 export function start(root: HTMLElement) {
   render(<App />, root);
 }
-
-export type { RecordState };

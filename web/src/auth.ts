@@ -1,7 +1,17 @@
 /**
- * Sign-in. Locally: a picker of the example organisation's demo users (the local runner issues
- * their tokens). In the cloud: the OpenID Connect authorization-code flow with PKCE against the
- * configured issuer. The token lives in sessionStorage only: never in a URL, never logged.
+ * Sign-in and the session. Locally: a picker of the example organisation's demo users (the local
+ * runner issues their tokens). In the cloud: the OpenID Connect authorization-code flow with PKCE
+ * against the configured issuer.
+ *
+ * The session is the token in the origin's localStorage, so one sign-in serves every tab of the
+ * browser until the token expires (the API's authorizer checks `exp`; the page drops a token
+ * 30 s before) or the person signs out, which removes it, every draft and every other taizhang.*
+ * key, and tells the other tabs through the `storage` event. Why that is safe here: only script
+ * from our own origin can read it, and the CSP (`script-src 'self'`, no inline script, no eval,
+ * no other origin's scripts; `connect-src 'self'` plus the issuer; `img-src 'self' data:`;
+ * `form-action 'self'`; `base-uri 'none'`) lets nothing else run in the page or carry the token
+ * away; every text is rendered as text (Preact escapes), never as HTML. The token is never put
+ * in a URL and never logged.
  */
 
 export type WebConfig =
@@ -20,8 +30,9 @@ export type WebConfig =
 const TOKEN = 'taizhang.token';
 const PKCE = 'taizhang.pkce';
 
+/** config.json, preloaded by the page; it is sent no-cache, so this revalidates rather than trusts a copy. */
 export async function loadConfig(): Promise<WebConfig> {
-  const res = await fetch('config.json', { cache: 'no-store' });
+  const res = await fetch('config.json');
   if (!res.ok) throw new Error('config.json is missing');
   return (await res.json()) as WebConfig;
 }
@@ -33,28 +44,47 @@ export function claims(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<string, unknown>;
 }
 
+/** Every key the app keeps in the browser starts with this: sign-out removes them all. */
+export const KEY_PREFIX = 'taizhang.';
+
 export function currentToken(): string | undefined {
-  const t = sessionStorage.getItem(TOKEN) ?? undefined;
+  const t = localStorage.getItem(TOKEN) ?? undefined;
   if (!t) return undefined;
   try {
     const exp = Number(claims(t).exp);
-    if (exp && exp * 1000 < Date.now() + 30_000) {
-      sessionStorage.removeItem(TOKEN);
-      return undefined;
-    }
+    if (!exp || exp * 1000 < Date.now() + 30_000) return undefined;
   } catch {
-    sessionStorage.removeItem(TOKEN);
     return undefined;
   }
   return t;
 }
 
 export function setToken(token: string) {
-  sessionStorage.setItem(TOKEN, token);
+  localStorage.setItem(TOKEN, token);
+}
+
+/** Drops the token (an expired or refused one), keeping drafts for the next sign-in. */
+export function dropToken() {
+  localStorage.removeItem(TOKEN);
+}
+
+/** Calls `onChange` when another tab signs in or out. */
+export function watchSession(onChange: (signedIn: boolean) => void): () => void {
+  const on = (e: StorageEvent) => {
+    if (e.key === TOKEN || e.key === null) onChange(!!currentToken());
+  };
+  addEventListener('storage', on);
+  return () => removeEventListener('storage', on);
+}
+
+/** Removes the token, every draft and every other key of the app from this browser. */
+export function clearBrowserData() {
+  for (const store of [localStorage, sessionStorage])
+    for (const k of Object.keys(store)) if (k.startsWith(KEY_PREFIX)) store.removeItem(k);
 }
 
 export function signOut(config: WebConfig) {
-  sessionStorage.removeItem(TOKEN);
+  clearBrowserData();
   if (config.mode === 'oidc' && config.logoutUrl) {
     const u = new URL(config.logoutUrl);
     u.searchParams.set('client_id', config.clientId);
@@ -75,7 +105,19 @@ export interface DemoUser {
 
 export async function localUsers(): Promise<DemoUser[]> {
   const res = await fetch('local/users');
+  if (!res.ok) throw new Error(`local/users: ${res.status}`);
   return ((await res.json()) as { users: DemoUser[] }).users;
+}
+
+/**
+ * The demo users, asked for at start-up beside config.json when the page is on this machine
+ * (local sign-in answers only on loopback), so the sign-in list costs no extra round trip.
+ */
+export function prefetchLocalUsers(): Promise<DemoUser[]> | undefined {
+  if (!['localhost', '127.0.0.1', '[::1]'].includes(location.hostname) || currentToken()) return undefined;
+  const users = localUsers();
+  users.catch(() => undefined);
+  return users;
 }
 
 export async function localSignIn(userId: string): Promise<void> {

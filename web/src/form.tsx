@@ -8,6 +8,7 @@ import { holdsRole } from '../../functions/core/roster/organisation.js';
 import { compileSchema, toFieldErrors } from '../../functions/core/templates/schema.js';
 import type { Field, FormTemplate, Organisation } from '../../functions/core/templates/templates.js';
 import type { FieldError } from './api.js';
+import { announce } from './ui/index.js';
 
 /** What the inputs hold: strings for text-like inputs, string lists for checkboxes. */
 export type Values = Record<string, string | string[]>;
@@ -88,6 +89,8 @@ export function RecordForm(props: Props) {
   useEffect(() => {
     const first = form.fields.find((f) => fields[f.key]);
     if (first) formRef.current?.querySelector<HTMLElement>(`[name="${first.key}"]`)?.focus();
+    const n = Object.keys(fields).length + general.length;
+    if (n) announce(`有 ${n} 处需要修改`);
   }, [errors]);
 
   const set = (key: string, v: string | string[]) => props.onChange({ ...values, [key]: v });
@@ -95,7 +98,7 @@ export function RecordForm(props: Props) {
   return (
     <form
       ref={formRef}
-      class="record-form"
+      class="record-form card"
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
@@ -104,7 +107,7 @@ export function RecordForm(props: Props) {
     >
       {form.notice && <p class="notice">{form.notice}</p>}
       {general.length > 0 && (
-        <div class="error-box" role="alert">
+        <div class="alert" role="alert">
           {general.map((g) => (
             <p key={g}>{g}</p>
           ))}
@@ -183,7 +186,7 @@ export function RecordForm(props: Props) {
             input = <input {...common} type="text" value={(v as string) ?? ''} onInput={(e) => set(f.key, e.currentTarget.value)} />;
         }
         return (
-          <div class={`field${err ? ' has-error' : ''}`} key={f.key}>
+          <div class="control" key={f.key}>
             <label for={id}>
               {f.label}
               {f.required && <span class="req" aria-hidden="true"> *</span>}
@@ -195,15 +198,15 @@ export function RecordForm(props: Props) {
               </p>
             )}
             {err && (
-              <p class="error" id={`${id}-err`} role="alert">
+              <p class="error" id={`${id}-err`}>
                 {err}
               </p>
             )}
           </div>
         );
       })}
-      <div class="actions">
-        <button type="submit" class="primary" disabled={props.submitting}>
+      <div class="actions sticky-actions">
+        <button type="submit" class="primary" aria-busy={props.submitting} disabled={props.submitting}>
           {props.submitting ? '正在提交…' : props.submitLabel}
         </button>
         {props.onCancel && (

@@ -1,3 +1,7 @@
+import './ui/ui.css';
 import { start } from './app.js';
 
-start(document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The page's own 正在加载… until the app draws.
+root.textContent = '';
+start(root);

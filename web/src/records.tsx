@@ -1,303 +1,164 @@
-/** Filling in a new record, listing one's records, and opening one: edit, withdraw, history. */
-import { useEffect, useState } from 'preact/hooks';
-import type { HistoryEntry, RecordState } from '../../functions/core/records/record.js';
-import { api, ApiError, type FieldError } from './api.js';
-import type { Ctx } from './app.js';
-import { ErrorNote } from './app.js';
-import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
+/**
+ * The register (记录登记簿; 我的记录 for those who see only their own): records filtered by the
+ * address `#/records?form=&period=&person=&division=&review=&withdrawn=1&q=` (links.ts).
+ * The API filters by form and period today; person, division and review are applied here to
+ * the records loaded, until the register API (records work) takes them.
+ */
+import { useState } from 'preact/hooks';
+import type { RecordState } from '../../functions/core/records/record.js';
+import { parsePeriod, periodLabel } from '../../functions/core/periods.js';
+import { api } from './api.js';
+import { isOversight, type Ctx, type PageProps } from './app.js';
+import { registerHref } from './links.js';
+import { Async, DataTable, Page, useResource, type Column } from './ui/index.js';
 
-interface Draft {
-  values: Values;
-  idempotencyKey: string;
-}
+type Scope = 'mine' | 'division' | 'unit';
+const REVIEW_WORDS: Record<string, string> = { pending: '待审核', approved: '已审核', returned: '已退回' };
+const SCOPE_WORDS: Record<Scope, string> = { mine: '我提交的', division: '本科室', unit: '全单位' };
 
-const draftKey = (ctx: Ctx, templateId: string) => `taizhang.draft.${ctx.me.id}.${templateId}`;
+const person = (ctx: Ctx, id: string | undefined) => (id ? (ctx.org.people.find((p) => p.id === id)?.name ?? id) : '—');
 
-function loadDraft(key: string): Draft {
-  try {
-    const d = JSON.parse(localStorage.getItem(key) ?? 'null') as Draft | null;
-    if (d && typeof d.idempotencyKey === 'string') return d;
-  } catch {
-    // a broken draft is simply dropped
-  }
-  return { values: {}, idempotencyKey: crypto.randomUUID() };
-}
+/** Whether a record names the id anywhere: its subject, its division or one of its fields. */
+const names = (r: RecordState, id: string) =>
+  r.subject === id || r.division === id || Object.values(r.data).some((v) => v === id || (Array.isArray(v) && v.includes(id)));
 
-export function NewRecordPage({ ctx, templateId }: { ctx: Ctx; templateId: string }) {
-  const form = ctx.form(templateId);
-  const key = draftKey(ctx, templateId);
-  // The draft (with its idempotency key) survives a reload, so a resend can never make a second record.
-  const [draft, setDraft] = useState<Draft>(() => loadDraft(key));
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [tried, setTried] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
-  const [failure, setFailure] = useState<unknown>();
-  if (!form) return <ErrorNote error={new ApiError({ status: 404, title: 'Not Found', detail: '没有这个表单' })} />;
-
-  const change = (values: Values) => {
-    const next = { ...draft, values };
-    setDraft(next);
-    localStorage.setItem(key, JSON.stringify(next));
-    if (tried) setErrors(validate(form, ctx.org, values));
+export function RegisterPage({ ctx, route }: PageProps) {
+  const q = route.query;
+  const filter = {
+    form: q.get('form') ?? undefined,
+    period: q.get('period') ?? undefined,
+    person: q.get('person') ?? undefined,
+    division: q.get('division') ?? undefined,
+    review: (q.get('review') ?? undefined) as 'pending' | 'approved' | 'returned' | undefined,
+    withdrawn: q.get('withdrawn') === '1',
+    q: q.get('q') ?? undefined,
   };
-
-  const submit = async () => {
-    setTried(true);
-    setFailure(undefined);
-    const local = validate(form, ctx.org, draft.values);
-    setErrors(local);
-    if (local.length) return;
-    setSubmitting(true);
-    try {
-      const rec = await api<RecordState>('POST', '/api/submissions', { templateId, data: toData(form, draft.values) }, { 'Idempotency-Key': draft.idempotencyKey });
-      localStorage.removeItem(key);
-      location.hash = `#/records/${rec.id}?saved=1`;
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 400 && e.problem.errors) setErrors(e.problem.errors);
-      else setFailure(e);
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  return (
-    <section>
-      <h1>{form.title}</h1>
-      {form.description && <p class="lead">{form.description}</p>}
-      <ErrorNote error={failure} />
-      <RecordForm form={form} org={ctx.org} values={draft.values} onChange={change} errors={errors} submitting={submitting} submitLabel="提交" onSubmit={submit} />
-      <p class="hint">填写内容会自动保存在本机，刷新页面不会丢失。</p>
-    </section>
-  );
-}
-
-export function RecordsPage({ ctx }: { ctx: Ctx }) {
+  const oversight = isOversight(ctx.me);
+  const [scope, setScope] = useState<Scope>(oversight ? 'unit' : 'mine');
   const [items, setItems] = useState<RecordState[]>([]);
   const [cursor, setCursor] = useState<string>();
-  const [templateId, setTemplateId] = useState('');
-  const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(false);
+  const [more, setMore] = useState(false);
+  const narrowed = !!(filter.person || filter.division || filter.review);
+  const period = filter.period && parsePeriod(filter.period) ? filter.period : undefined;
 
-  const load = async (from?: string) => {
-    setLoading(true);
+  const page = async (from?: string) => {
+    const p = new URLSearchParams({ scope, limit: narrowed ? '100' : '20' });
+    if (filter.form) p.set('templateId', filter.form);
+    if (period) p.set('period', period);
+    if (from) p.set('cursor', from);
+    return api<{ items: RecordState[]; nextCursor?: string }>('GET', `/api/submissions?${p}`);
+  };
+  const r = useResource(async () => {
+    const first = await page();
+    setItems(first.items);
+    setCursor(first.nextCursor);
+    return true;
+  }, [scope, filter.form, period]);
+
+  const loadMore = async () => {
+    setMore(true);
     try {
-      const q = new URLSearchParams({ scope: 'mine', limit: '20' });
-      if (templateId) q.set('templateId', templateId);
-      if (from) q.set('cursor', from);
-      const page = await api<{ items: RecordState[]; nextCursor?: string }>('GET', `/api/submissions?${q}`);
-      setItems((prev) => (from ? [...prev, ...page.items] : page.items));
-      setCursor(page.nextCursor);
-    } catch (e) {
-      setError(e);
+      const next = await page(cursor);
+      setItems((xs) => [...xs, ...next.items]);
+      setCursor(next.nextCursor);
+    } catch {
+      // the button stays; the person can try again
     } finally {
-      setLoading(false);
+      setMore(false);
     }
   };
-  useEffect(() => void load(), [templateId]);
 
-  return (
-    <section>
-      <h1>我的记录</h1>
-      <label class="inline">
-        表单
-        <select value={templateId} onChange={(e) => setTemplateId(e.currentTarget.value)}>
-          <option value="">全部</option>
-          {ctx.forms.map((f) => (
-            <option key={f.id} value={f.id}>
-              {f.title}
-            </option>
-          ))}
-        </select>
-      </label>
-      <ErrorNote error={error} />
-      {!loading && items.length === 0 && <p class="empty">还没有记录。</p>}
-      <ul class="records">
-        {items.map((r) => (
-          <li key={r.id}>
-            <a href={`#/records/${r.id}`}>
-              <span class="title">{ctx.form(r.templateId)?.title ?? r.templateId}</span>
-              <span class="meta">
-                {r.date} · 第 {r.version} 版
-              </span>
-            </a>
-          </li>
-        ))}
-      </ul>
-      {cursor && (
-        <button type="button" disabled={loading} onClick={() => load(cursor)}>
-          加载更多
-        </button>
-      )}
-    </section>
+  const rows = items.filter(
+    (x) =>
+      (!filter.person || names(x, filter.person)) &&
+      (!filter.division || names(x, filter.division)) &&
+      (!filter.review || x.review?.state === filter.review) &&
+      (filter.withdrawn || x.status === 'active'),
   );
-}
 
-function Fields({ ctx, record }: { ctx: Ctx; record: RecordState }) {
-  const form = ctx.form(record.templateId);
-  if (!form) return null;
+  const chips: { label: string; without: Partial<typeof filter> }[] = [];
+  if (filter.form) chips.push({ label: `表单：${ctx.form(filter.form)?.title ?? filter.form}`, without: { form: undefined } });
+  if (filter.period) chips.push({ label: `期间：${period ? periodLabel(parsePeriod(period)!) : `${filter.period}（无效）`}`, without: { period: undefined } });
+  if (filter.person) chips.push({ label: `人员：${person(ctx, filter.person)}`, without: { person: undefined } });
+  if (filter.division) chips.push({ label: `科室：${ctx.org.divisions.find((d) => d.id === filter.division)?.name ?? filter.division}`, without: { division: undefined } });
+  if (filter.review) chips.push({ label: `审核：${REVIEW_WORDS[filter.review] ?? filter.review}`, without: { review: undefined } });
+  if (filter.withdrawn) chips.push({ label: '含已撤回', without: { withdrawn: false } });
+
+  const columns: Column<RecordState>[] = [
+    {
+      key: 'form',
+      label: '表单',
+      title: true,
+      text: (x) => ctx.form(x.templateId)?.title ?? x.templateId,
+      render: (x) => <a href={`#/records/${x.id}`}>{ctx.form(x.templateId)?.title ?? x.templateId}</a>,
+    },
+    { key: 'number', label: '编号', text: (x) => x.number ?? '—' },
+    { key: 'date', label: '日期', text: (x) => x.date },
+    { key: 'period', label: '期间', text: (x) => (parsePeriod(x.period) ? periodLabel(parsePeriod(x.period)!) : x.period), sort: (x) => x.period },
+    { key: 'owner', label: '填报人', text: (x) => person(ctx, x.createdBy) },
+    {
+      key: 'state',
+      label: '状态',
+      text: (x) => (x.status === 'withdrawn' ? '已撤回' : `${x.review ? `${REVIEW_WORDS[x.review.state]} · ` : ''}第 ${x.version} 版`),
+    },
+  ];
+
+  const title = oversight ? '记录登记簿' : '我的记录';
   return (
-    <dl class="fields">
-      {form.fields.map((f) => (
-        <div key={f.key}>
-          <dt>{f.label}</dt>
-          <dd>{display(f, record.data[f.key], ctx.org)}</dd>
-        </div>
-      ))}
-    </dl>
-  );
-}
-
-export function RecordPage({ ctx, id }: { ctx: Ctx; id: string }) {
-  const [record, setRecord] = useState<RecordState>();
-  const [error, setError] = useState<unknown>();
-  const [mode, setMode] = useState<'view' | 'edit' | 'history'>('view');
-  const [values, setValues] = useState<Values>({});
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [submitting, setSubmitting] = useState(false);
-  const [conflict, setConflict] = useState<{ mine: Values; current: RecordState }>();
-  const [history, setHistory] = useState<(HistoryEntry & { byName: string })[]>();
-  const saved = location.hash.includes('saved=1');
-
-  useEffect(() => {
-    api<RecordState>('GET', `/api/submissions/${id}`).then(setRecord, setError);
-  }, [id]);
-
-  if (error) return <ErrorNote error={error} />;
-  if (!record) return <p class="loading">正在加载…</p>;
-  const form = ctx.form(record.templateId);
-  if (!form) return <ErrorNote error={new Error('unknown form')} />;
-  const canEdit = record.status === 'active' && (record.owner === ctx.me.id || ctx.me.roles.includes('office'));
-
-  const save = async () => {
-    const local = validate(form, ctx.org, values);
-    setErrors(local);
-    if (local.length) return;
-    setSubmitting(true);
-    try {
-      const next = await api<RecordState>('PUT', `/api/submissions/${id}`, { data: toData(form, values), version: record.version });
-      setRecord(next);
-      setMode('view');
-      setConflict(undefined);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && e.problem.current) setConflict({ mine: values, current: e.problem.current as RecordState });
-      else if (e instanceof ApiError && e.status === 400 && e.problem.errors) setErrors(e.problem.errors);
-      else setError(e);
-    } finally {
-      setSubmitting(false);
-    }
-  };
-
-  const withdraw = async () => {
-    if (!confirm('确定撤回这条记录吗？撤回后不再计入台账，但修改历史会保留。')) return;
-    try {
-      await api('DELETE', `/api/submissions/${id}?version=${record.version}`);
-      setRecord({ ...record, status: 'withdrawn', version: record.version + 1 });
-    } catch (e) {
-      setError(e);
-    }
-  };
-
-  const showHistory = async () => {
-    setMode('history');
-    try {
-      setHistory((await api<{ items: (HistoryEntry & { byName: string })[] }>('GET', `/api/submissions/${id}/history`)).items);
-    } catch (e) {
-      setError(e);
-    }
-  };
-
-  const label = (key: string) => form.fields.find((f) => f.key === key)?.label ?? key;
-  const show = (key: string, v: unknown) => {
-    const f = form.fields.find((x) => x.key === key);
-    return f ? display(f, v, ctx.org) : String(v ?? '—');
-  };
-
-  return (
-    <section>
-      <h1>{form.title}</h1>
-      {saved && mode === 'view' && (
-        <p class="success" role="status">
-          已提交。
-        </p>
-      )}
-      <p class="meta">
-        {record.date} · {record.status === 'withdrawn' ? '已撤回' : `第 ${record.version} 版`} · 编号 {record.id}
-      </p>
-      {conflict && (
-        <div class="error-box conflict" role="alert">
-          <p>这条记录已被他人修改（当前为第 {conflict.current.version} 版）。请对照后决定：</p>
-          <div class="compare">
-            <div>
-              <h3>您的修改</h3>
-              <Fields ctx={ctx} record={{ ...record, data: toData(form, conflict.mine) }} />
-            </div>
-            <div>
-              <h3>当前内容</h3>
-              <Fields ctx={ctx} record={conflict.current} />
-            </div>
-          </div>
-          <button
-            type="button"
-            onClick={() => {
-              setRecord(conflict.current);
-              setValues({ ...toValues(form, conflict.current.data), ...conflict.mine });
-              setConflict(undefined);
-            }}
+    <Page title={title} crumbs={[{ href: '#/', label: '首页' }]}>
+      <div class="row">
+        <label class="control inline">
+          <span class="label">表单</span>
+          <select
+            value={filter.form ?? ''}
+            onChange={(e) => (location.hash = registerHref({ ...filter, form: e.currentTarget.value || undefined }))}
           >
-            以当前内容为基础，保留我的修改后重新提交
-          </button>
-        </div>
-      )}
-      {mode === 'edit' ? (
-        <RecordForm form={form} org={ctx.org} values={values} onChange={setValues} errors={errors} submitting={submitting} submitLabel="保存修改" onSubmit={save} onCancel={() => setMode('view')} />
-      ) : (
-        <Fields ctx={ctx} record={record} />
-      )}
-      {mode !== 'edit' && (
-        <div class="actions">
-          {canEdit && (
-            <button
-              type="button"
-              class="primary"
-              onClick={() => {
-                setValues(toValues(form, record.data));
-                setErrors([]);
-                setMode('edit');
-              }}
-            >
-              修改
-            </button>
-          )}
-          {canEdit && (
-            <button type="button" class="danger" onClick={withdraw}>
-              撤回
-            </button>
-          )}
-          <button type="button" onClick={showHistory}>
-            修改历史
-          </button>
-        </div>
-      )}
-      {mode === 'history' && history && (
-        <ol class="history">
-          {history.map((h) => (
-            <li key={h.version}>
-              <p>
-                第 {h.version} 版 · {h.change === 'create' ? '提交' : h.change === 'withdraw' ? '撤回' : '修改'} · {h.byName} · {new Date(h.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
-              </p>
-              {h.change === 'update' && (
-                <ul>
-                  {h.changes.map((c) => (
-                    <li key={c.field}>
-                      {label(c.field)}：{show(c.field, c.before)} → {show(c.field, c.after)}
-                    </li>
-                  ))}
-                </ul>
-              )}
+            <option value="">全部表单</option>
+            {ctx.forms.map((f) => (
+              <option key={f.id} value={f.id}>
+                {f.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label class="control inline">
+          <span class="label">范围</span>
+          <select value={scope} onChange={(e) => setScope(e.currentTarget.value as Scope)}>
+            {(['mine', ...(ctx.me.division ? ['division'] : []), ...(oversight ? ['unit'] : [])] as Scope[]).map((s) => (
+              <option key={s} value={s}>
+                {SCOPE_WORDS[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {chips.length > 0 && (
+        <ul class="row plain-list" aria-label="当前筛选条件">
+          {chips.map((c) => (
+            <li key={c.label}>
+              <a class="chip" href={registerHref({ ...filter, ...c.without })} aria-label={`${c.label}，点击取消此条件`}>
+                {c.label} <span aria-hidden="true">×</span>
+              </a>
             </li>
           ))}
-        </ol>
+        </ul>
       )}
-    </section>
+      <Async r={r} loadingLabel="正在读取记录…">
+        {() => (
+          <DataTable
+            caption={title}
+            hideCaption
+            columns={columns}
+            rows={rows}
+            rowKey={(x) => x.id}
+            filter
+            key={filter.q ?? ''}
+            initialQuery={filter.q}
+            empty={narrowed || filter.form || filter.period ? '没有符合条件的记录。' : '还没有记录。'}
+            more={cursor ? { onMore: loadMore, loading: more } : undefined}
+          />
+        )}
+      </Async>
+    </Page>
   );
 }

@@ -4,32 +4,9 @@
  */
 import { z } from 'zod';
 import { parseCalendarDate } from '../periods.js';
+import { FIELD_TYPES, ROLES } from './vocabulary.js';
 
-export const FIELD_TYPES = [
-  'text',
-  'longtext',
-  'date',
-  'number',
-  'integer',
-  'select',
-  'multiselect',
-  'person',
-  'people',
-  'division',
-  'boolean',
-] as const;
-export type FieldType = (typeof FIELD_TYPES)[number];
-
-export const ROLES = ['secretary', 'leader', 'division-head', 'office'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** The Chinese name of each role, on forms' messages and in the web app. */
-export const ROLE_LABELS: Record<Role, string> = {
-  secretary: '党组书记',
-  leader: '班子成员',
-  'division-head': '科室负责人',
-  office: '办公室',
-};
+export { FIELD_TYPES, ROLES, ROLE_LABELS, type FieldType, type Role } from './vocabulary.js';
 
 const key = z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, '字段键须为英文小驼峰（字母开头，最多40个字符）');
 const label = z.string().min(1).max(40);

@@ -10,7 +10,7 @@
  * and no default domain (an ICP-filed alternate domain is required).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
@@ -24,7 +24,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { SECURITY_HEADERS } from '../../../functions/http/middleware.js';
 import type { WebConfig } from '../../../web/src/auth.js';
-import { WEB_CSP } from '../../local/web.js';
+import { ASSETS_DIR as WEB_ASSETS, IMMUTABLE as WEB_IMMUTABLE, WEB_CSP } from '../../local/web.js';
 import type { OidcSignIn, WebDomain } from '../settings.js';
 import { LOG_RETENTION } from './function.js';
 
@@ -32,6 +32,8 @@ import { LOG_RETENTION } from './function.js';
 export const HSTS_MAX_AGE = Duration.days(365);
 /** The path the API's routes live under, served from the API origin. */
 export const API_PATH = '/api/*';
+/** Where web/build.ts puts the hashed assets, and their Cache-Control (the same as `npm start` sends). */
+export { ASSETS_DIR as WEB_ASSETS, IMMUTABLE as WEB_IMMUTABLE } from '../../local/web.js';
 /** The request headers the API reads (functions/http): forwarded where the headers must be listed (aws-cn). */
 export const API_HEADERS = ['Authorization', 'Content-Type', 'Idempotency-Key'];
 
@@ -118,7 +120,7 @@ export class WebApp extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'The bucket holds only the built web app (index.html, app.js, app.css, config.json), written by the ' +
+        'The bucket holds only the built web app (index.html, its hashed assets, config.json), written by the ' +
         'deployment and read only by CloudFront; nothing in it is private or changes between deploys.',
     });
 
@@ -301,29 +303,45 @@ export class WebApp extends Construct {
   }
 
   /**
-   * Deploys web/dist and its config.json. Invalidates every file, since their names do not change
-   * between builds, and "/", which CloudFront caches apart from /index.html.
+   * Deploys web/dist in two parts. The hashed assets (assets/…) first, with `immutable`: their
+   * names change with their content, so browsers and CloudFront keep them for good and nothing
+   * needs invalidating; earlier builds' assets are kept, so a page opened before a deploy can
+   * still load its other pages' code. Then the page and config.json with `no-cache`: browsers
+   * revalidate them each time (a 304 with S3's ETag when unchanged), and the deploy invalidates
+   * them, "/" included, which CloudFront caches apart from /index.html.
    */
   deploy(signIn: OidcSignIn): s3deploy.BucketDeployment {
-    const files = readdirSync(this.distDir, { recursive: true, withFileTypes: true })
-      .filter((f) => f.isFile())
-      .map((f) => `/${relative(this.distDir, join(f.parentPath, f.name))}`)
-      .sort();
-    const built = new s3assets.Asset(this, 'Files', { path: this.distDir });
+    const logGroup = new logs.LogGroup(this, 'DeployLogs', { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY });
+    const assets = new s3assets.Asset(this, 'Assets', { path: join(this.distDir, WEB_ASSETS), exclude: ['.*'] });
+    const page = new s3assets.Asset(this, 'Files', { path: this.distDir, exclude: [WEB_ASSETS, '.*'] });
+    const assetDeployment = new s3deploy.BucketDeployment(this, 'DeployAssets', {
+      destinationBucket: this.bucket,
+      destinationKeyPrefix: `${WEB_ASSETS}/`,
+      sources: [s3deploy.Source.bucket(assets.bucket, assets.s3ObjectKey)],
+      cacheControl: [s3deploy.CacheControl.fromString(WEB_IMMUTABLE)],
+      prune: false,
+      logGroup,
+    });
+    const files = readdirSync(this.distDir, { withFileTypes: true })
+      .filter((f) => f.isFile() && !f.name.startsWith('.'))
+      .map((f) => `/${f.name}`);
     const deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
       destinationBucket: this.bucket,
       sources: [
-        s3deploy.Source.bucket(built.bucket, built.s3ObjectKey),
+        s3deploy.Source.bucket(page.bucket, page.s3ObjectKey),
         s3deploy.Source.jsonData('config.json', webConfig(signIn, this.origin), { escape: true }),
       ],
-      // File names do not carry a hash: browsers revalidate (a 304 when unchanged), as `npm start` has them do.
       cacheControl: [s3deploy.CacheControl.noCache()],
+      // Pruning removes what this build no longer has, but never the assets.
       prune: true,
+      exclude: [`${WEB_ASSETS}/*`],
       distribution: this.distribution,
-      distributionPaths: ['/', ...files, '/config.json'],
-      logGroup: new logs.LogGroup(this, 'DeployLogs', { retention: LOG_RETENTION, removalPolicy: RemovalPolicy.DESTROY }),
+      distributionPaths: [...new Set(['/', ...files, '/config.json'])].sort(),
+      logGroup,
     });
-    this.acknowledgeDeploymentHandler(deployment, built.s3BucketName);
+    // The page must never name an asset that is not there yet.
+    deployment.node.addDependency(assetDeployment);
+    this.acknowledgeDeploymentHandler(deployment, page.s3BucketName);
     return deployment;
   }
 

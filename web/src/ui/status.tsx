@@ -1,5 +1,5 @@
 /** Status badges and the legend: the labels of functions/core/ledger/style.ts (the workbook's own), coloured by classes built from it. */
-import { STATUS, type StatusKey } from '../../functions/core/ledger/style.js';
+import { STATUS, type StatusKey } from '../../../functions/core/ledger/style.js';
 
 export function StatusBadge({ status, late }: { status: string; late?: boolean }) {
   const key = (status in STATUS ? status : 'not-due') as StatusKey;

@@ -1,0 +1,29 @@
+/**
+ * The templates' fixed vocabulary (field types, roles and their Chinese names), in a module that
+ * imports nothing: the web app's first screen shows role names without loading zod.
+ */
+export const FIELD_TYPES = [
+  'text',
+  'longtext',
+  'date',
+  'number',
+  'integer',
+  'select',
+  'multiselect',
+  'person',
+  'people',
+  'division',
+  'boolean',
+] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export const ROLES = ['secretary', 'leader', 'division-head', 'office'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The Chinese name of each role, on forms' messages and in the web app. */
+export const ROLE_LABELS: Record<Role, string> = {
+  secretary: '党组书记',
+  leader: '班子成员',
+  'division-head': '科室负责人',
+  office: '办公室',
+};

@@ -1,0 +1,326 @@
+/**
+ * Filling in a new record, and one record: its fields, 修改, 撤回 and 修改历史. Loads the form
+ * code and the shared schema compiler (zod/mini), so it is a chunk of its own.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { HistoryEntry, RecordState } from '../../functions/core/records/record.js';
+import { parsePeriod, periodLabel } from '../../functions/core/periods.js';
+import type { FormTemplate } from '../../functions/core/templates/templates.js';
+import { api, ApiError, type FieldError } from './api.js';
+import type { Ctx, PageProps } from './app.js';
+import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
+import { registerHref } from './links.js';
+import { Async, confirm, ErrorState, Page, Tabs, toast, useResource } from './ui/index.js';
+
+interface Draft {
+  values: Values;
+  idempotencyKey: string;
+}
+
+const draftKey = (ctx: Ctx, templateId: string) => `taizhang.draft.${ctx.me.id}.${templateId}`;
+
+function loadDraft(key: string): Draft | undefined {
+  try {
+    const d = JSON.parse(localStorage.getItem(key) ?? 'null') as Draft | null;
+    if (d && typeof d.idempotencyKey === 'string' && d.values && typeof d.values === 'object') return d;
+  } catch {
+    // a broken draft is simply dropped
+  }
+  return undefined;
+}
+
+/**
+ * The field a `subject` link fills in: the template's subjectField; until every template names
+ * one (the records work), the one person field limited to leadership roles that member
+ * obligations count by, or for a division the one division field.
+ */
+export function subjectFieldOf(form: FormTemplate, subject: string, ctx: Ctx): string | undefined {
+  const isDivision = ctx.org.divisions.some((d) => d.id === subject);
+  if (!isDivision && form.subjectField) return form.subjectField;
+  const candidates = isDivision
+    ? form.fields.filter((f) => f.type === 'division')
+    : form.fields.filter((f) => f.type === 'person' && f.roles?.some((r) => r === 'leader' || r === 'secretary'));
+  return candidates.length === 1 ? candidates[0]!.key : undefined;
+}
+
+export function NewRecordPage({ ctx, route, templateId }: PageProps & { templateId: string }) {
+  const form = ctx.form(templateId);
+  const key = draftKey(ctx, templateId);
+  const subject = route.query.get('subject') ?? undefined;
+  const period = parsePeriod(route.query.get('period') ?? '');
+  // The draft (with its idempotency key) survives a reload, so a resend can never make a second record.
+  const [draft, setDraft] = useState<Draft>(() => {
+    const saved = loadDraft(key);
+    const values: Values = { ...saved?.values };
+    const field = form && subject ? subjectFieldOf(form, subject, ctx) : undefined;
+    if (field && !values[field]) values[field] = subject!;
+    return { values, idempotencyKey: saved?.idempotencyKey ?? crypto.randomUUID() };
+  });
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [tried, setTried] = useState(false);
+  const [submitting, setSubmitting] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  if (!form)
+    return (
+      <Page title="没有这个表单" crumbs={[{ href: '#/new', label: '填报' }]}>
+        <ErrorState error={new ApiError({ status: 404, title: 'Not Found', detail: `没有编号为“${templateId}”的表单。` })} />
+      </Page>
+    );
+
+  const change = (values: Values) => {
+    const next = { ...draft, values };
+    setDraft(next);
+    localStorage.setItem(key, JSON.stringify(next));
+    if (tried) setErrors(validate(form, ctx.org, values));
+  };
+
+  const submit = async () => {
+    setTried(true);
+    setFailure(undefined);
+    const local = validate(form, ctx.org, draft.values);
+    setErrors(local);
+    if (local.length) return;
+    localStorage.setItem(key, JSON.stringify(draft));
+    setSubmitting(true);
+    try {
+      const rec = await api<RecordState>('POST', '/api/submissions', { templateId, data: toData(form, draft.values) }, { 'Idempotency-Key': draft.idempotencyKey });
+      localStorage.removeItem(key);
+      location.hash = `#/records/${rec.id}?saved=1`;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 400 && e.problem.errors) setErrors(e.problem.errors);
+      else {
+        setFailure(e);
+        toast('提交未完成，内容已保存在本机，可稍后再次提交', 'error');
+      }
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <Page title={form.title} crumbs={[{ href: '#/', label: '首页' }, { href: '#/new', label: '填报' }]} lead={form.description}>
+      {period && (
+        <p class="notice">
+          本次填报：{periodLabel(period)}。请填写活动的实际日期。
+        </p>
+      )}
+      {failure !== undefined && <ErrorState error={failure} onRetry={submit} />}
+      <RecordForm form={form} org={ctx.org} values={draft.values} onChange={change} errors={errors} submitting={submitting} submitLabel="提交" onSubmit={submit} />
+      <p class="muted">填写内容会自动保存在本机，刷新页面或断网都不会丢失；退出登录时清除。</p>
+    </Page>
+  );
+}
+
+function Fields({ ctx, record }: { ctx: Ctx; record: RecordState }) {
+  const form = ctx.form(record.templateId);
+  if (!form) return null;
+  return (
+    <dl class="fields">
+      {form.fields.map((f) => (
+        <div key={f.key}>
+          <dt>{f.label}</dt>
+          <dd>{display(f, record.data[f.key], ctx.org)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回' } as const;
+const REVIEW_WORDS = { pending: '待审核', approved: '已审核', returned: '已退回' } as const;
+const personName = (ctx: Ctx, id: string) => ctx.org.people.find((p) => p.id === id)?.name ?? id;
+
+function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }) {
+  const r = useResource(() => api<{ items: (HistoryEntry & { byName: string })[] }>('GET', `/api/submissions/${id}/history`), [id]);
+  const label = (key: string) => form.fields.find((f) => f.key === key)?.label ?? key;
+  const show = (key: string, v: unknown) => {
+    const f = form.fields.find((x) => x.key === key);
+    return f ? display(f, v, ctx.org) : String(v ?? '—');
+  };
+  return (
+    <Async r={r} isEmpty={(d) => d.items.length === 0} empty="没有修改历史。">
+      {(d) => (
+        <ol class="stack-sm plain-list">
+          {d.items.map((h) => (
+            <li key={h.version} class="card">
+              <p>
+                <strong>第 {h.version} 版 · {CHANGE_WORDS[h.change]}</strong>
+                <span class="muted">
+                  {' '}
+                  · {h.byName} · {new Date(h.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
+                </span>
+              </p>
+              {h.change === 'update' && (
+                <ul>
+                  {h.changes.map((c) => (
+                    <li key={c.field}>
+                      {label(c.field)}：{show(c.field, c.before)} → {show(c.field, c.after)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+    </Async>
+  );
+}
+
+export function RecordPage({ ctx, id }: PageProps & { id: string }) {
+  const r = useResource(() => api<RecordState>('GET', `/api/submissions/${id}`), [id]);
+  const [mode, setMode] = useState<'view' | 'edit'>('view');
+  const [tab, setTab] = useState('fields');
+  const [values, setValues] = useState<Values>({});
+  const [errors, setErrors] = useState<FieldError[]>([]);
+  const [submitting, setSubmitting] = useState(false);
+  const [conflict, setConflict] = useState<{ mine: Values; current: RecordState }>();
+  const [failure, setFailure] = useState<unknown>();
+
+  // Arriving from a submit: say so once, and take the marker out of the address.
+  useEffect(() => {
+    if (!location.hash.includes('saved=1')) return;
+    toast('已提交。', 'success');
+    history.replaceState(null, '', `#/records/${id}`);
+  }, [id]);
+
+  const record = r.data;
+  const form = record && ctx.form(record.templateId);
+  const title = form?.title ?? '记录';
+  const crumbs = [
+    { href: '#/', label: '首页' },
+    { href: registerHref({}), label: ctx.me.roles.includes('office') || ctx.me.roles.includes('secretary') ? '记录登记簿' : '我的记录' },
+  ];
+  if (!record || !form)
+    return (
+      <Page title={title} crumbs={crumbs}>
+        <Async r={r}>{() => <ErrorState error={new Error('unknown form')} />}</Async>
+      </Page>
+    );
+  const canEdit = record.status === 'active' && (record.owner === ctx.me.id || ctx.me.roles.includes('office'));
+
+  const save = async () => {
+    const local = validate(form, ctx.org, values);
+    setErrors(local);
+    if (local.length) return;
+    setSubmitting(true);
+    setFailure(undefined);
+    try {
+      const next = await api<RecordState>('PUT', `/api/submissions/${id}`, { data: toData(form, values), version: record.version });
+      r.set(next);
+      setMode('view');
+      setConflict(undefined);
+      toast('修改已保存。', 'success');
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 409 && e.problem.current) setConflict({ mine: values, current: e.problem.current as RecordState });
+      else if (e instanceof ApiError && e.status === 400 && e.problem.errors) setErrors(e.problem.errors);
+      else setFailure(e);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const withdraw = async () => {
+    const ok = await confirm({
+      title: '撤回这条记录？',
+      message: '撤回后不再计入台账和落实情况，但修改历史会保留。',
+      confirmLabel: '撤回',
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api('DELETE', `/api/submissions/${id}?version=${record.version}`);
+      r.set({ ...record, status: 'withdrawn', version: record.version + 1 });
+      toast('已撤回。', 'success');
+    } catch (e) {
+      setFailure(e);
+    }
+  };
+
+  const state =
+    record.status === 'withdrawn' ? '已撤回' : `${record.review ? `${REVIEW_WORDS[record.review.state]} · ` : ''}第 ${record.version} 版`;
+  const filer = record.subject && record.subject !== record.createdBy ? `${personName(ctx, record.createdBy)}代${personName(ctx, record.subject)}填报` : `${personName(ctx, record.createdBy)}填报`;
+
+  return (
+    <Page
+      title={title}
+      crumbs={crumbs}
+      lead={
+        <>
+          {record.number ? `${record.number} · ` : ''}
+          {record.date} · <span>{state}</span> · {filer}
+        </>
+      }
+      actions={
+        mode === 'view' && (
+          <>
+            {canEdit && (
+              <button
+                type="button"
+                class="primary"
+                onClick={() => {
+                  setValues(toValues(form, record.data));
+                  setErrors([]);
+                  setMode('edit');
+                  setTab('fields');
+                }}
+              >
+                修改
+              </button>
+            )}
+            {canEdit && (
+              <button type="button" class="danger" onClick={withdraw}>
+                撤回
+              </button>
+            )}
+          </>
+        )
+      }
+    >
+      {record.review?.state === 'returned' && record.review.reason && <p class="notice">退回理由：{record.review.reason}</p>}
+      {failure !== undefined && <ErrorState error={failure} />}
+      {conflict && (
+        <div class="alert conflict stack-sm" role="alert">
+          <p>这条记录已被他人修改（当前为第 {conflict.current.version} 版）。请对照后决定：</p>
+          <div class="grid-2">
+            <div>
+              <h3>您的修改</h3>
+              <Fields ctx={ctx} record={{ ...record, data: toData(form, conflict.mine) }} />
+            </div>
+            <div>
+              <h3>当前内容</h3>
+              <Fields ctx={ctx} record={conflict.current} />
+            </div>
+          </div>
+          <p>
+            <button
+              type="button"
+              onClick={() => {
+                r.set(conflict.current);
+                setValues({ ...toValues(form, conflict.current.data), ...conflict.mine });
+                setConflict(undefined);
+              }}
+            >
+              以当前内容为基础，保留我的修改后重新提交
+            </button>
+          </p>
+        </div>
+      )}
+      {mode === 'edit' ? (
+        <RecordForm form={form} org={ctx.org} values={values} onChange={setValues} errors={errors} submitting={submitting} submitLabel="保存修改" onSubmit={save} onCancel={() => setMode('view')} />
+      ) : (
+        <Tabs
+          label="记录"
+          tabs={[
+            { id: 'fields', label: '内容' },
+            { id: 'history', label: '修改历史' },
+          ]}
+          selected={tab}
+          onSelect={setTab}
+        >
+          {tab === 'history' ? <History ctx={ctx} id={id} form={form} /> : <Fields ctx={ctx} record={record} />}
+        </Tabs>
+      )}
+    </Page>
+  );
+}
