@@ -18,6 +18,10 @@ const EnvSchema = z.object({
   BLOB_DIR: z.string().optional(),
   /** An S3-compatible endpoint for BUCKET_NAME (tests, MinIO); unset in the cloud. */
   S3_ENDPOINT: z.url().optional(),
+  /** Crash tests only (functions/fault.ts): a step at which this process kills itself. */
+  TAIZHANG_FAULT: z.string().optional(),
+  /** Set by Lambda itself; with it, test-only settings are refused. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { templatesDir: string };
@@ -30,6 +34,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`configuration: ${names}`);
   }
+  if (parsed.data.TAIZHANG_FAULT && parsed.data.AWS_LAMBDA_FUNCTION_NAME)
+    throw new Error('configuration: TAIZHANG_FAULT is for crash tests and is refused inside Lambda');
   return { ...parsed.data, templatesDir: resolve(parsed.data.TEMPLATES_DIR) };
 }
 

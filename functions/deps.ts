@@ -11,6 +11,7 @@ import { dynamoOrganisationStore, type OrganisationStore } from './store/organis
 import { dynamoRecordStore } from './store/records.js';
 import { dynamoScoreStore } from './store/scores.js';
 import { createNotifier } from './notifiers.js';
+import { faultHook } from './fault.js';
 
 let deps: Deps | undefined;
 let compilationDeps: (CompilationDeps & { units(): Promise<string[]> }) | undefined;
@@ -30,7 +31,7 @@ export function getDeps(): Deps {
   const fixed = config.CLOCK_FIXED ? new Date(config.CLOCK_FIXED) : undefined;
   deps = {
     catalog: loadCatalog(config.templatesDir),
-    records: dynamoRecordStore(doc, config.TABLE_NAME),
+    records: dynamoRecordStore(doc, config.TABLE_NAME, { fault: faultHook(config.TAIZHANG_FAULT) }),
     scores: dynamoScoreStore(doc, config.TABLE_NAME),
     notifier: createNotifier(config),
     organisation: (unit) => organisations.get(unit),

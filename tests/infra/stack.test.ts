@@ -4,7 +4,7 @@ import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../functions/core/templates/templates.js';
 import { ROUTES, SCHEDULED } from '../../functions/routes.js';
-import { TABLE } from '../../functions/store/table.js';
+import { projectionOf, TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
 import { MONTHLY_RETRY, MONTHLY_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
@@ -73,9 +73,11 @@ describe('the records table', () => {
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: projectionOf(i) },
       })),
     );
+    // The in-flight index is sparse and keys-only: a reader fetches the item itself.
+    expect(table.Properties.GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'inFlight').Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
     const names = new Set([TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
     expect(table.Properties.AttributeDefinitions).toEqual([...names].map((n) => ({ AttributeName: n, AttributeType: 'S' })));
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttlAttribute, Enabled: true });
