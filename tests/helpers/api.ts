@@ -36,7 +36,7 @@ export interface TestApi {
   /** Where compiled workbooks go (BLOB_DIR), removed on close. */
   blobDir: string;
   token(userId: string, overrides?: Record<string, unknown>): Promise<string>;
-  call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Uint8Array }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Every item in the table, for checking that nothing was written. */
   snapshot(): Promise<unknown[]>;
   close(): Promise<void>;
@@ -101,12 +101,12 @@ export async function startTestApi(
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
       if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
-      let body: string | undefined = opts.raw;
+      let body: string | Uint8Array | undefined = opts.raw;
       if (opts.body !== undefined) {
         body = JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(url + path, { method, headers, body });
+      const res = await fetch(url + path, { method, headers, body: body as BodyInit | undefined });
       const text = await res.text();
       let parsed: unknown = text;
       try {
