@@ -16,8 +16,16 @@ const EnvSchema = z.object({
   /** Where compiled workbooks go: an S3 bucket in the cloud, or a directory locally. */
   BUCKET_NAME: z.string().min(3).optional(),
   BLOB_DIR: z.string().optional(),
+  /** Locally, the key the runner signs blob download grants with (made afresh at each start). */
+  BLOB_SIGNING_KEY: z.string().min(32).optional(),
   /** An S3-compatible endpoint for BUCKET_NAME (tests, MinIO); unset in the cloud. */
   S3_ENDPOINT: z.url().optional(),
+  /** The worker function that runs jobs (its name or ARN), invoked asynchronously. */
+  WORKER_FUNCTION: z.string().min(1).optional(),
+  /** Locally, the runner's stand-in for Lambda's Invoke API; unset in the cloud. */
+  LAMBDA_ENDPOINT: z.url().optional(),
+  /** Where jobs write their temporary files (the local worker gives each run its own); else the system's. */
+  WORK_TMPDIR: z.string().optional(),
   /** Crash tests only (functions/fault.ts): a step at which this process kills itself. */
   TAIZHANG_FAULT: z.string().optional(),
   /** Set by Lambda itself; with it, test-only settings are refused. */
@@ -39,7 +47,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return { ...parsed.data, templatesDir: resolve(parsed.data.TEMPLATES_DIR) };
 }
 
-export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { kind: 'dir'; dir: string };
+export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { kind: 'dir'; dir: string; signingKey?: string };
 
 /**
  * The blob store the compilation handlers need: exactly one of BUCKET_NAME and BLOB_DIR. Other
@@ -48,6 +56,12 @@ export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { k
 export function blobConfig(config: Config): BlobConfig {
   if (config.BUCKET_NAME && config.BLOB_DIR) throw new Error('configuration: set BUCKET_NAME or BLOB_DIR, not both');
   if (config.BUCKET_NAME) return { kind: 's3', bucket: config.BUCKET_NAME, endpoint: config.S3_ENDPOINT };
-  if (config.BLOB_DIR) return { kind: 'dir', dir: resolve(config.BLOB_DIR) };
+  if (config.BLOB_DIR) return { kind: 'dir', dir: resolve(config.BLOB_DIR), signingKey: config.BLOB_SIGNING_KEY };
   throw new Error('configuration: BUCKET_NAME (cloud) or BLOB_DIR (local) is required to compile ledgers');
+}
+
+/** The worker jobs are handed to: required wherever a job is admitted or re-dispatched. */
+export function workerConfig(config: Config): { functionName: string; endpoint?: string } {
+  if (!config.WORKER_FUNCTION) throw new Error('configuration: WORKER_FUNCTION (the job worker) is required to start jobs');
+  return { functionName: config.WORKER_FUNCTION, endpoint: config.LAMBDA_ENDPOINT };
 }
