@@ -62,6 +62,8 @@ export function blobConfig(config: Config): BlobConfig {
 
 /** The worker jobs are handed to: required wherever a job is admitted or re-dispatched. */
 export function workerConfig(config: Config): { functionName: string; endpoint?: string } {
-  if (!config.WORKER_FUNCTION) throw new Error('configuration: WORKER_FUNCTION (the job worker) is required to start jobs');
-  return { functionName: config.WORKER_FUNCTION, endpoint: config.LAMBDA_ENDPOINT };
+  // The worker itself is not told its own name (the stack cannot refer a function to itself): Lambda tells it.
+  const functionName = config.WORKER_FUNCTION ?? config.AWS_LAMBDA_FUNCTION_NAME;
+  if (!functionName) throw new Error('configuration: WORKER_FUNCTION (the job worker) is required to start jobs');
+  return { functionName, endpoint: config.LAMBDA_ENDPOINT };
 }

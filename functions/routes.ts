@@ -10,6 +10,8 @@ export interface RouteDef {
    * stale marker (functions/store/records.ts), so it needs PutItem even though it only answers GET.
    */
   repairsHeads?: true;
+  /** Admits jobs and hands them to the worker (asynchronous invocation), so it may invoke it. */
+  startsJobs?: true;
 }
 
 /**
@@ -35,7 +37,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/assessment/{period}/items/{itemId}', entry: 'set-assessment-score' },
   { method: 'GET', path: '/api/reminders', entry: 'list-reminders', repairsHeads: true },
   { method: 'POST', path: '/api/reminders/send', entry: 'send-reminders' },
-  { method: 'POST', path: '/api/compilations', entry: 'create-compilation' },
+  { method: 'POST', path: '/api/compilations', entry: 'create-compilation', startsJobs: true },
   { method: 'GET', path: '/api/compilations', entry: 'list-compilations' },
   { method: 'GET', path: '/api/compilations/{id}', entry: 'get-compilation' },
   { method: 'GET', path: '/api/compilations/{id}/file', entry: 'get-compilation-file' },
