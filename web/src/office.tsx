@@ -4,6 +4,7 @@ import type { AssessmentLine, AssessmentSheet } from '../../functions/core/compl
 import type { ComplianceReport, ComplianceRow } from '../../functions/core/compliance/compliance.js';
 import { formatPeriod, parsePeriod, periodLabel, periodOf, shanghaiDate } from '../../functions/core/periods.js';
 import { api, ApiError, download } from './api.js';
+import { runJob, type JobState } from './jobs.js';
 import { ErrorNote, isOversight, type Ctx } from './app.js';
 import { Legend, StatusBadge } from './status.js';
 
@@ -231,6 +232,7 @@ function Compilations({ period }: { period: string }) {
   const [items, setItems] = useState<Compilation[]>();
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  const [job, setJob] = useState<JobState>();
   const [note, setNote] = useState<string>();
   const load = () => api<{ items: Compilation[] }>('GET', `/api/compilations?period=${period}`).then((r) => setItems(r.items), setError);
   useEffect(() => void load(), [period]);
@@ -245,8 +247,9 @@ function Compilations({ period }: { period: string }) {
           setBusy(true);
           setNote(undefined);
           try {
-            await api('POST', '/api/compilations', { period });
-            setNote('汇编完成。');
+            const end = await runJob('/api/compilations', { period }, setJob);
+            if (end.status === 'failed') setError(new ApiError({ status: 500, title: 'Failed', detail: end.error ?? '汇编失败' }));
+            else setNote('汇编完成。');
             await load();
           } catch (e) {
             setError(e);
@@ -257,7 +260,16 @@ function Compilations({ period }: { period: string }) {
       >
         {busy ? '正在汇编…' : '立即汇编'}
       </button>
-      {busy && <progress class="progress" aria-label="正在汇编" />}
+      {busy &&
+        (job?.progress.total ? (
+          <p role="status">
+            <progress class="progress" aria-label="汇编进度" max={job.progress.total} value={job.progress.done} /> 已写入 {job.progress.done} / {job.progress.total} 条记录
+          </p>
+        ) : (
+          <p role="status">
+            <progress class="progress" aria-label="汇编进度" /> {job?.status === 'running' ? '正在汇编…' : '排队中…'}
+          </p>
+        ))}
       {note && (
         <p class="success" role="status">
           {note}
