@@ -247,7 +247,7 @@ describe('Ctrl-C under load', () => {
       await new Promise((r) => setTimeout(r, n * 15));
       try {
         return (await call(runner.url, 'POST', '/api/submissions', memberReport({ reportDate: DATE, summary: s.summary }), { 'idempotency-key': s.key })).status;
-      } catch (err) {
+      } catch {
         // Refused at the door, or sent on an idle kept-alive connection as the server closed it: never
         // accepted, so it must be wholly absent after the restart (checked below).
         return 'not accepted';
