@@ -19,7 +19,7 @@ import {
 } from '../core/ledger/compilation.js';
 import { AppError, conflict, notFound, validationError } from '../core/errors.js';
 import { admitJob, presentJob, type Job } from '../core/jobs/index.js';
-import { formatPeriod, parsePeriod, shanghaiDate } from '../core/periods.js';
+import { formatPeriod, shanghaiDate } from '../core/periods.js';
 import { parseOrThrow } from '../core/templates/schema.js';
 import { IDEMPOTENCY_KEY, resolveCaller } from '../core/records/submissions.js';
 import type { Caller } from '../core/types.js';
