@@ -43,7 +43,7 @@ const YEAR: Period = { kind: 'year', year: 2026, index: 1 };
 const AS_OF = '2026-12-31';
 const TABLE = 'bench';
 
-type Variant = 'format' | 'bound' | 'bare' | 'writer' | 'query' | 'compile';
+type Variant = 'format' | 'bound' | 'bare' | 'writer' | 'query' | 'compile' | 'job';
 interface Measure {
   variant: Variant;
   rows: number;
@@ -191,6 +191,64 @@ async function runCompile(n: number, endpoint: string, dir: string) {
 }
 
 /**
+ * The same compilation as a job, end to end: POST /api/compilations through the local HTTP adapter,
+ * the worker in its own (warm) child process as `npm start` runs it, polled until done. Returns
+ * the worker's peak RSS, sampled from /proc while it runs.
+ */
+async function runJob(n: number, endpoint: string, dir: string): Promise<{ size: number; workerPeak: number }> {
+  const { startLocalWorker } = await import('../infra/local/worker.js');
+  const { createApiServer } = await import('../infra/local/adapter.js');
+  const { newLocalKeys } = await import('../infra/local/jwt.js');
+  const { claimsFor } = await import('../infra/local/users.js');
+  const { findPerson } = await import('../functions/core/roster/organisation.js');
+  const org = catalog.exampleOrganisation;
+  const worker = await startLocalWorker({ tmpRoot: join(dir, 'tmp'), log: () => {} });
+  Object.assign(process.env, {
+    TABLE_NAME: TABLE,
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: 'local',
+    BLOB_DIR: dir,
+    BLOB_SIGNING_KEY: 'bench-signing-key-bench-signing-key-0123',
+    WORKER_FUNCTION: worker.functionName,
+    LAMBDA_ENDPOINT: worker.endpoint,
+    // After the year, so the job compiles all of 2026 as the in-process variant does.
+    CLOCK_FIXED: '2027-01-15T04:00:00.000Z',
+  });
+  const keys = await newLocalKeys();
+  const server = await createApiServer({ keys, log: () => {} });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  const url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  const auth = { authorization: `Bearer ${await keys.sign(claimsFor(org, findPerson(org, 'sun-li')!, '2027-01-15'))}` };
+  worker.prewarm();
+  // A warm sandbox, as a job finds the worker in use; its start-up is not the compilation's cost.
+  await new Promise((r) => setTimeout(r, 4000));
+  const t0 = performance.now();
+  const res = await fetch(`${url}/api/compilations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ period: '2026' }) });
+  if (res.status !== 202) throw new Error(`POST /api/compilations answered ${res.status}: ${await res.text()}`);
+  const location = res.headers.get('location')!;
+  let workerPeak = 0;
+  let job: { status: string; compilation?: { size: number; sheets: { templateId?: string; rows: number }[] } };
+  for (;;) {
+    for (const r of worker.running()) {
+      const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${r.pid}/status`, 'utf8'))?.[1];
+      if (kb) workerPeak = Math.max(workerPeak, Number(kb) * 1024);
+    }
+    job = (await (await fetch(url + location, { headers: auth })).json()) as typeof job;
+    if (job.status === 'done' || job.status === 'failed') break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const ms = performance.now() - t0;
+  await worker.stop(2000);
+  server.closeAllConnections();
+  server.close();
+  if (job.status !== 'done') throw new Error(`job ${job.status}`);
+  const rows = job.compilation!.sheets.reduce((a, s) => a + (s.templateId ? s.rows : 0), 0);
+  if (rows !== n) throw new Error(`job compiled ${rows} rows, expected ${n}`);
+  process.stderr.write(`  job: ${(ms / 1000).toFixed(2)} s from request to done, worker peak RSS ${(workerPeak / 1024 / 1024).toFixed(0)} MB\n`);
+  return { size: job.compilation!.size, workerPeak };
+}
+
+/**
  * The kernel's high-water mark of this process's memory (VmHWM), which catches peaks between
  * samples when a busy loop delays the timer. Not getrusage's maxRSS: on Linux that carries over the
  * parent's peak from before exec, and the parent holds the whole in-memory store.
@@ -215,6 +273,7 @@ async function child(variant: Variant) {
   if (variant === 'bare') await exceljs();
   if (variant === 'query' || variant === 'compile') await dynamo();
   if (variant === 'compile') await import('../functions/ledger/compile.js');
+  let workerPeak = 0;
   global.gc?.();
   const startRss = process.memoryUsage().rss;
   let peak = startRss;
@@ -228,12 +287,14 @@ async function child(variant: Variant) {
     else if (variant === 'bound') await runBound(n, file);
     else if (variant === 'format') await runFormat(n);
     else if (variant === 'query') await runQuery(n, opt('endpoint')!);
+    else if (variant === 'job') ({ size, workerPeak } = await runJob(n, opt('endpoint')!, dir));
     else size = await runCompile(n, opt('endpoint')!, dir);
     const ms = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     if (size === undefined && variant !== 'query' && variant !== 'format') size = statSync(file).size;
-    const peakRss = Math.max(peak, highWaterMark());
+    // For a job, the peak that matters is the worker's, where the compilation runs.
+    const peakRss = variant === 'job' ? workerPeak : Math.max(peak, highWaterMark());
     // What is still alive once the work is done: it does not grow with N if nothing leaks.
     global.gc?.();
     const heapAfter = process.memoryUsage().heapUsed;
@@ -264,6 +325,9 @@ async function seed(endpoint: string, n: number) {
   const { createDocumentClient, ensureTable, headItem, BatchWriteCommand } = await dynamo();
   const doc = createDocumentClient({ region: 'local', endpoint });
   await ensureTable(doc, TABLE);
+  const { prepareTable } = await import('../infra/local/setup.js');
+  // The organisation in the table: the job reads it there, as the API does.
+  await prepareTable(endpoint, TABLE, [catalog.exampleOrganisation]);
   const data = benchData(catalog, n);
   const t0 = Date.now();
   let written = 0;
@@ -324,6 +388,7 @@ async function main() {
   const rowsList = (opt('rows') ?? process.env.BENCH_ROWS ?? '10000,100000').split(',').map((s) => Number(s.replace(/k$/i, '000')));
   const repeat = Number(opt('repeat') ?? process.env.BENCH_REPEAT ?? 1);
   const withStore = !args.includes('--no-store');
+  const withJob = args.includes('--job');
   const s = shape(rowsList[0]!);
   console.log(`ledger benchmark: ${s.sheets} form sheets, about ${s.cols} columns and ${s.chars} characters of text a row; median of ${repeat}`);
   const summary: string[] = [];
@@ -338,12 +403,13 @@ async function main() {
     const [format, bound, bare, writer] = (await rounds(['format', 'bound', 'bare', 'writer'])) as [Measure, Measure, Measure, Measure];
     let query: Measure | undefined;
     let whole: Measure | undefined;
+    let job: Measure | undefined;
     if (withStore) {
       const { startEmbeddedStore } = await import('../infra/local/embedded-store.js');
       const store = await startEmbeddedStore();
       try {
         await seed(store.endpoint, n);
-        [query, whole] = await rounds(['query', 'compile'], store.endpoint);
+        [query, whole, job] = await rounds(withJob ? ['query', 'compile', 'job'] : ['query', 'compile'], store.endpoint);
       } finally {
         await store.close();
       }
@@ -364,6 +430,10 @@ async function main() {
       vsBase = whole.ms / (query.ms + writer.ms);
       line('(b) paged Query only', query);
       line('(b) whole compilation', whole, `${vsBase.toFixed(2)}× (Query + writer = ${secs(query.ms + writer.ms)}) ${mark(vsBase <= 1.3)}`);
+    }
+    if (job && whole) {
+      const vsWhole = job.ms / whole.ms;
+      line('(c) as a job, request → done', job, `${vsWhole.toFixed(2)}× in-process ${mark(vsWhole <= 1.1)}  worker peak RSS ${mark(job.peakRss <= 256 * 1024 * 1024)}`);
     }
     summary.push(
       `| ${n.toLocaleString('en')} | ${rate(writer)} | ${mb(writer.peakRss)} | ${mb(writer.size!)} | ${vsBare.toFixed(2)} | ${vsBound.toFixed(2)} | ${rate(bare)} / ${mb(bare.peakRss)} | ${rate(bound)} / ${mb(bound.peakRss)} | ${

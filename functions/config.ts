@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   /** Where compiled workbooks go: an S3 bucket in the cloud, or a directory locally. */
   BUCKET_NAME: z.string().min(3).optional(),
   BLOB_DIR: z.string().optional(),
+  /** Locally, the key the runner signs blob download grants with (made afresh at each start). */
+  BLOB_SIGNING_KEY: z.string().min(32).optional(),
   /** An S3-compatible endpoint for BUCKET_NAME (tests, MinIO); unset in the cloud. */
   S3_ENDPOINT: z.url().optional(),
   /** Where evidence (佐证材料) is kept in the cloud: its own bucket (infra/cloud/constructs/evidence.ts). */
@@ -29,6 +31,16 @@ const EnvSchema = z.object({
   EVIDENCE_MAX_FILES: z.coerce.number().int().positive().max(500).default(30),
   /** How long a signed upload may be used: long enough for 20 MB over a slow phone link. */
   EVIDENCE_UPLOAD_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  /** The worker function that runs jobs (its name or ARN), invoked asynchronously. */
+  WORKER_FUNCTION: z.string().min(1).optional(),
+  /** Locally, the runner's stand-in for Lambda's Invoke API; unset in the cloud. */
+  LAMBDA_ENDPOINT: z.url().optional(),
+  /** Where jobs write their temporary files (the local worker gives each run its own); else the system's. */
+  WORK_TMPDIR: z.string().optional(),
+  /** Crash tests only (functions/fault.ts): a step at which this process kills itself. */
+  TAIZHANG_FAULT: z.string().optional(),
+  /** Set by Lambda itself; with it, test-only settings are refused. */
+  AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & { templatesDir: string };
@@ -41,10 +53,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const names = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`configuration: ${names}`);
   }
+  if (parsed.data.TAIZHANG_FAULT && parsed.data.AWS_LAMBDA_FUNCTION_NAME)
+    throw new Error('configuration: TAIZHANG_FAULT is for crash tests and is refused inside Lambda');
   return { ...parsed.data, templatesDir: resolve(parsed.data.TEMPLATES_DIR) };
 }
 
-export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { kind: 'dir'; dir: string };
+export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { kind: 'dir'; dir: string; signingKey?: string };
 
 /**
  * The blob store the compilation handlers need: exactly one of BUCKET_NAME and BLOB_DIR. Other
@@ -53,7 +67,7 @@ export type BlobConfig = { kind: 's3'; bucket: string; endpoint?: string } | { k
 export function blobConfig(config: Config): BlobConfig {
   if (config.BUCKET_NAME && config.BLOB_DIR) throw new Error('configuration: set BUCKET_NAME or BLOB_DIR, not both');
   if (config.BUCKET_NAME) return { kind: 's3', bucket: config.BUCKET_NAME, endpoint: config.S3_ENDPOINT };
-  if (config.BLOB_DIR) return { kind: 'dir', dir: resolve(config.BLOB_DIR) };
+  if (config.BLOB_DIR) return { kind: 'dir', dir: resolve(config.BLOB_DIR), signingKey: config.BLOB_SIGNING_KEY };
   throw new Error('configuration: BUCKET_NAME (cloud) or BLOB_DIR (local) is required to compile ledgers');
 }
 
@@ -64,4 +78,12 @@ export function evidenceLimits(config: Config): EvidenceLimits {
     maxFilesPerRecord: config.EVIDENCE_MAX_FILES,
     uploadSeconds: config.EVIDENCE_UPLOAD_SECONDS,
   };
+}
+
+/** The worker jobs are handed to: required wherever a job is admitted or re-dispatched. */
+export function workerConfig(config: Config): { functionName: string; endpoint?: string } {
+  // The worker itself is not told its own name (the stack cannot refer a function to itself): Lambda tells it.
+  const functionName = config.WORKER_FUNCTION ?? config.AWS_LAMBDA_FUNCTION_NAME;
+  if (!functionName) throw new Error('configuration: WORKER_FUNCTION (the job worker) is required to start jobs');
+  return { functionName, endpoint: config.LAMBDA_ENDPOINT };
 }

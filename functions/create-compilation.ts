@@ -2,11 +2,15 @@ import { getCompilationDeps } from './deps.js';
 import { httpHandler, json } from './http/handler.js';
 import { createCompilation } from './ledger/service.js';
 
-/** POST /api/compilations {period}: compiles the unit's ledgers now (office, secretary); 201 with the metadata. */
+/**
+ * POST /api/compilations {period} (office, secretary): 202 with the compilation job and its
+ * Location to poll; the worker compiles. The same period already running, or the same
+ * Idempotency-Key, answers with that job; past the unit's bound of jobs at once, 429.
+ */
 export const handler = httpHandler(
   async (req, deps) => {
-    const compilation = await createCompilation(deps, req.caller, req.body);
-    return json(201, compilation, { Location: `/api/compilations/${encodeURIComponent(compilation.id)}` });
+    const { job } = await createCompilation(deps, req.caller, req.body, req.header('idempotency-key'));
+    return json(202, job, { Location: `/api/compilations/${encodeURIComponent(job.id)}` });
   },
   { body: true, deps: getCompilationDeps },
 );

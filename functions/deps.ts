@@ -2,7 +2,7 @@
 import { loadCatalog } from './core/templates/catalog.js';
 import type { CompilationDeps } from './core/ledger/compilation.js';
 import type { Deps } from './core/types.js';
-import { blobConfig, readConfig } from './config.js';
+import { blobConfig, readConfig, workerConfig } from './config.js';
 import { complianceContent } from './ledger/compliance-content.js';
 import { localBlobStore, s3BlobStore } from './store/blobs.js';
 import { createDocumentClient } from './store/client.js';
@@ -11,9 +11,15 @@ import { dynamoOrganisationStore, type OrganisationStore } from './store/organis
 import { dynamoRecordStore } from './store/records.js';
 import { dynamoScoreStore } from './store/scores.js';
 import { createNotifier } from './notifiers.js';
+import { faultHook, type FaultHook } from './fault.js';
+import type { JobDispatcher, JobStore } from './core/jobs/job.js';
+import { dynamoJobStore } from './store/jobs.js';
+import { lambdaDispatcher } from './store/dispatch.js';
 
 let deps: Deps | undefined;
-let compilationDeps: (CompilationDeps & { units(): Promise<string[]> }) | undefined;
+/** What the compilation handlers and the worker need beyond the records. */
+export type JobDeps = CompilationDeps & { units(): Promise<string[]>; jobs: JobStore; dispatcher: JobDispatcher; fault: FaultHook };
+let compilationDeps: JobDeps | undefined;
 let shared: { doc: ReturnType<typeof createDocumentClient>; organisations: OrganisationStore; config: ReturnType<typeof readConfig> } | undefined;
 
 function base() {
@@ -30,7 +36,7 @@ export function getDeps(): Deps {
   const fixed = config.CLOCK_FIXED ? new Date(config.CLOCK_FIXED) : undefined;
   deps = {
     catalog: loadCatalog(config.templatesDir),
-    records: dynamoRecordStore(doc, config.TABLE_NAME),
+    records: dynamoRecordStore(doc, config.TABLE_NAME, { fault: faultHook(config.TAIZHANG_FAULT) }),
     scores: dynamoScoreStore(doc, config.TABLE_NAME),
     notifier: createNotifier(config),
     organisation: (unit) => organisations.get(unit),
@@ -40,24 +46,29 @@ export function getDeps(): Deps {
 }
 
 /**
- * The compilation handlers' dependencies: the above plus compilation metadata, the blob store
- * (BUCKET_NAME or BLOB_DIR, checked here so other handlers run without either), the content
- * provider, and the registry of units for the monthly job.
+ * The compilation handlers' and the worker's dependencies: the above plus compilation metadata, the
+ * blob store (BUCKET_NAME or BLOB_DIR, checked here so other handlers run without either), the
+ * content provider, the registry of units, the jobs and the worker they are handed to.
  */
-export function getCompilationDeps(): CompilationDeps & { units(): Promise<string[]> } {
+export function getCompilationDeps(): JobDeps {
   if (compilationDeps) return compilationDeps;
   const { config, doc, organisations } = base();
   const d = getDeps();
   const blob = blobConfig(config);
+  let dispatcher: JobDispatcher | undefined;
   compilationDeps = {
     ...d,
     compilations: dynamoCompilationStore(doc, config.TABLE_NAME),
     blobs:
       blob.kind === 's3'
         ? s3BlobStore({ bucket: blob.bucket, region: config.AWS_REGION, endpoint: blob.endpoint })
-        : localBlobStore(blob.dir),
+        : localBlobStore(blob.dir, blob.signingKey),
     content: complianceContent(d),
     units: () => organisations.units(),
+    jobs: dynamoJobStore(doc, config.TABLE_NAME),
+    // Checked on first dispatch, so a handler that only reads jobs runs without a worker configured.
+    dispatcher: { dispatch: (ref) => (dispatcher ??= lambdaDispatcher({ ...workerConfig(config), region: config.AWS_REGION })).dispatch(ref) },
+    fault: faultHook(config.TAIZHANG_FAULT),
   };
   return compilationDeps;
 }

@@ -6,14 +6,19 @@ export interface RouteDef {
   /** The file `functions/<entry>.ts` that exports `handler`. */
   entry: string;
   /**
-   * A read that opens one record may move its head forward when an interrupted change left it
-   * behind (functions/store/records.ts), so it needs PutItem even though it only answers GET.
+   * A read of records may move a head forward when an interrupted change left it behind, or clear a
+   * stale marker (functions/store/records.ts), so it needs PutItem even though it only answers GET.
    */
   repairsHeads?: true;
+  /** Admits jobs and hands them to the worker (asynchronous invocation), so it may invoke it. */
+  startsJobs?: true;
 }
 
-/** The monthly job's entry `functions/<entry>.ts`, which the CDK stack schedules (read, like ROUTES, by name). */
-export const SCHEDULED = { entry: 'compile-scheduled' } as const;
+/**
+ * The worker's entry `functions/<entry>.ts`: it runs jobs (invoked asynchronously by the routes that
+ * admit them), the monthly schedule and the sweep. The CDK stack builds it by this name.
+ */
+export const WORKER = { entry: 'worker' } as const;
 
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/templates', entry: 'list-templates' },
@@ -21,18 +26,19 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/me', entry: 'get-me' },
   { method: 'GET', path: '/api/organisation', entry: 'get-organisation' },
   { method: 'POST', path: '/api/submissions', entry: 'create-submission' },
-  { method: 'GET', path: '/api/submissions', entry: 'list-submissions' },
+  { method: 'GET', path: '/api/submissions', entry: 'list-submissions', repairsHeads: true },
   { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission', repairsHeads: true },
   { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
   { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
   { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history', repairsHeads: true },
-  { method: 'GET', path: '/api/compliance', entry: 'get-compliance' },
-  { method: 'GET', path: '/api/me/obligations', entry: 'get-my-obligations' },
-  { method: 'GET', path: '/api/assessment', entry: 'get-assessment' },
+  { method: 'GET', path: '/api/compliance', entry: 'get-compliance', repairsHeads: true },
+  { method: 'GET', path: '/api/me/obligations', entry: 'get-my-obligations', repairsHeads: true },
+  { method: 'GET', path: '/api/assessment', entry: 'get-assessment', repairsHeads: true },
   { method: 'PUT', path: '/api/assessment/{period}/items/{itemId}', entry: 'set-assessment-score' },
-  { method: 'GET', path: '/api/reminders', entry: 'list-reminders' },
+  { method: 'GET', path: '/api/reminders', entry: 'list-reminders', repairsHeads: true },
   { method: 'POST', path: '/api/reminders/send', entry: 'send-reminders' },
-  { method: 'POST', path: '/api/compilations', entry: 'create-compilation' },
+  { method: 'POST', path: '/api/compilations', entry: 'create-compilation', startsJobs: true },
   { method: 'GET', path: '/api/compilations', entry: 'list-compilations' },
+  { method: 'GET', path: '/api/compilations/{id}', entry: 'get-compilation' },
   { method: 'GET', path: '/api/compilations/{id}/file', entry: 'get-compilation-file' },
 ];

@@ -30,3 +30,13 @@ export const conflict = (detail: string, extra?: Record<string, unknown>) =>
 export const tooLarge = (detail: string) => new AppError(413, 'Content Too Large', detail);
 export const throttled = (retryAfterSeconds = 2) =>
   new AppError(503, 'Service Unavailable', '系统繁忙，请稍后重试', undefined, { 'Retry-After': String(retryAfterSeconds) });
+export const storeUnavailable = (retryAfterSeconds = 5) =>
+  new AppError(503, 'Service Unavailable', '数据存储暂时无法访问，请稍后重试', undefined, { 'Retry-After': String(retryAfterSeconds) });
+/** The handler ran out of time: a 504, with its own words, never "busy". */
+export const handlerTimeout = () => new AppError(504, 'Gateway Timeout', '处理超时，请稍后重试；如果是修改或提交，请先刷新查看是否已保存');
+/** Too many of a kind at once (a unit's jobs): 429 with when to try again. */
+export const tooMany = (detail: string, retryAfterSeconds: number) =>
+  new AppError(429, 'Too Many Requests', detail, undefined, { 'Retry-After': String(retryAfterSeconds) });
+/** Request bodies are JSON in UTF-8 only. */
+export const unsupportedMediaType = (detail: string, path: string, message: string) =>
+  new AppError(415, 'Unsupported Media Type', detail, [{ path, message }]);

@@ -4,10 +4,11 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { AppError, throttled, tooLarge, unauthenticated, validationError } from '../core/errors.js';
+import { AppError, handlerTimeout, storeUnavailable, throttled, tooLarge, unauthenticated, unsupportedMediaType, validationError } from '../core/errors.js';
 import type { Caller } from '../core/types.js';
 import { ROLES, type Role } from '../core/templates/templates.js';
-import { isStoreUnavailable } from '../store/client.js';
+import { isHandlerTimeout, isStoreBusy, isStoreUnavailable } from '../store/client.js';
+import { countFailure } from './metrics.js';
 
 export type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type Result = APIGatewayProxyStructuredResultV2;
@@ -57,11 +58,19 @@ export function problemErrors(): Middleware {
       const requestId = request.context.awsRequestId ?? request.event.requestContext?.requestId ?? '';
       if (err instanceof AppError) {
         request.response = problem(err, requestId);
+        // A 500 the code chose (a stored file that fails its check) is a failure to alarm on too.
+        if (err.status >= 500 && err.status !== 503) countFailure('ApiFailures', { requestId, msg: err.title, detail: err.detail });
+      } else if (isHandlerTimeout(err)) {
+        console.error(JSON.stringify({ level: 'error', requestId, msg: 'handler timed out' }));
+        request.response = problem(handlerTimeout(), requestId);
+      } else if (isStoreBusy(err)) {
+        console.warn(JSON.stringify({ level: 'warn', requestId, msg: 'store busy', error: err?.name }));
+        request.response = problem(throttled(), requestId);
       } else if (isStoreUnavailable(err)) {
         console.warn(JSON.stringify({ level: 'warn', requestId, msg: 'store unavailable', error: err?.name }));
-        request.response = problem(throttled(), requestId);
+        request.response = problem(storeUnavailable(), requestId);
       } else {
-        console.error(JSON.stringify({ level: 'error', requestId, msg: 'unhandled', error: err?.name, message: err?.message }));
+        countFailure('ApiFailures', { requestId, msg: 'unhandled', error: err?.name, message: err?.message });
         request.response = problem(new AppError(500, 'Internal Server Error', '服务器内部错误，请稍后重试'), requestId);
       }
     },
@@ -105,7 +114,22 @@ export function header(event: Event, name: string): string | undefined {
   return undefined;
 }
 
-/** Parses a JSON body: wrong type, malformed JSON → 400; over the limit → 413. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The charset a Content-Type declares, lower-cased, or undefined when it declares none. */
+function declaredCharset(type: string): string | undefined {
+  for (const param of type.split(';').slice(1)) {
+    const [name, ...rest] = param.split('=');
+    if (name?.trim().toLowerCase() === 'charset') return rest.join('=').trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  }
+  return undefined;
+}
+
+/**
+ * Parses a JSON body: wrong type, malformed JSON or bytes that are not UTF-8 → 400; a charset
+ * other than UTF-8 → 415 (JSON is UTF-8, RFC 8259, and decoding it as anything else would store
+ * the wrong characters); over the limit → 413.
+ */
 export function jsonBody(): Middleware {
   return {
     before: (request) => {
@@ -115,13 +139,39 @@ export function jsonBody(): Middleware {
         throw validationError('请求内容须为 JSON（Content-Type: application/json）', [
           { path: 'Content-Type', message: '应为 application/json' },
         ]);
+      const charset = declaredCharset(type);
+      if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8')
+        throw unsupportedMediaType(`不支持的字符编码 ${charset.slice(0, 40)}，请求内容须为 UTF-8 编码的 JSON`, 'Content-Type', '字符编码应为 UTF-8');
       const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
       if (raw.length > MAX_BODY_BYTES) throw tooLarge(`请求内容过大（${raw.length} 字节），上限为 ${MAX_BODY_BYTES} 字节`);
+      let text: string;
       try {
-        request.context.body = JSON.parse(raw.toString('utf8'));
+        text = UTF8.decode(raw);
+      } catch {
+        throw validationError('请求内容不是合法的 UTF-8 编码', [{ path: '', message: `第 ${firstInvalidByte(raw)} 个字节起不是合法的 UTF-8` }]);
+      }
+      try {
+        request.context.body = JSON.parse(text);
       } catch {
         throw validationError('请求内容不是合法的 JSON', [{ path: '', message: 'JSON 格式错误' }]);
       }
     },
   };
+}
+
+/** The 1-based offset of the first byte that does not decode as UTF-8 (for the message). */
+function firstInvalidByte(raw: Buffer): number {
+  let lo = 0;
+  let hi = raw.length;
+  // The longest valid prefix, by halving: a prefix cut inside a character also fails, so back off 3.
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    try {
+      UTF8.decode(raw.subarray(0, mid));
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo + 1;
 }

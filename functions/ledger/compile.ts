@@ -4,7 +4,7 @@
  * file, hash it, upload it, mark the run done, and only then make it the period's current one.
  * A run that fails or crashes at any step is never current.
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
@@ -12,6 +12,7 @@ import { compilationId, XLSX_TYPE, type Compilation, type CompilationDeps, type 
 import { compilationFilename, rangeLabel } from '../core/ledger/layout.js';
 import { formatPeriod, periodBounds, type Period } from '../core/periods.js';
 import { keys } from '../store/keys.js';
+import { readConfig } from '../config.js';
 import { writeWorkbook } from './workbook.js';
 
 export interface CompileRequest {
@@ -25,7 +26,19 @@ export interface CompileRequest {
   onProgress?(rows: number, total: number | undefined): void;
   /** Count the records first so that progress has a total (costs one COUNT query per form). */
   estimate?: boolean;
+  /** The compilation's id when a job chose it (a retry of the job reuses it); new otherwise. */
+  id?: string;
+  /** Stops the writing at the next progress point (a worker told to stop, or one that lost its job). */
+  signal?: AbortSignal;
 }
+
+/**
+ * Workbooks are written here first, in a directory only this user may enter, each file 0600: they
+ * hold a unit's records. A worker clears it when it starts (functions/worker.ts), since a killed
+ * run cannot remove its own file.
+ */
+export const WORK_DIR_NAME = 'taizhang-jobs';
+export const workDir = () => join(readConfig().WORK_TMPDIR ?? tmpdir(), WORK_DIR_NAME);
 
 /** Records of one form are read this many at a time. */
 const PAGE_SIZE = 250;
@@ -97,7 +110,9 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
   const period = formatPeriod(req.period);
   const { start } = periodBounds(req.period);
   const startedAt = deps.now();
-  const id = compilationId(period, nextUlid(startedAt.getTime()));
+  const id = req.id ?? compilationId(period, nextUlid(startedAt.getTime()));
+  // Every compilation repairs first: a head that a crash left behind is rolled forward before counting.
+  await deps.records.repairInFlight?.(req.unit);
   const meta: Compilation = {
     id,
     unit: req.unit,
@@ -112,8 +127,12 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     filename: compilationFilename(rangeLabel(req.period, req.asOf)),
   };
   await deps.compilations.start(meta);
-  const file = join(tmpdir(), `taizhang-${id}.xlsx`);
+  const dir = workDir();
+  const file = join(dir, `${id}.xlsx`);
   try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // Created empty first with 0600: the writer's open keeps the mode of a file that exists.
+    await writeFile(file, '', { mode: 0o600 });
     const forms = deps.catalog.forms;
     let total: number | undefined;
     if (req.estimate && deps.records.countByForm) {
@@ -136,7 +155,10 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
           form,
           records: () => readAhead(deps.records.iterateByForm(req.unit, form.id, start, req.asOf, PAGE_SIZE), 2 * PAGE_SIZE),
         })),
-        onProgress: (rows) => req.onProgress?.(rows, total),
+        onProgress: (rows) => {
+          req.signal?.throwIfAborted();
+          req.onProgress?.(rows, total);
+        },
       },
       file,
     );

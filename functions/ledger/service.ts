@@ -1,44 +1,94 @@
 /**
- * The compilation API behind the HTTP entries: compile now, list what was compiled, hand out a
- * file; and the monthly job. Access: the office and the secretary only, within their own unit.
+ * The compilation API behind the HTTP entries: start a compilation job, follow it, list what was
+ * compiled, hand out a file; and the monthly schedule's jobs. Access: the office and the secretary
+ * only, within their own unit. No request waits on a compilation: the worker runs it.
  */
+import { createHash } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import {
   assertMayCompile,
+  compilationId,
   compilationRange,
-  contentDisposition,
   periodOfId,
   presentCompilation,
   requirePeriod,
   scheduledTargets,
-  XLSX_TYPE,
+  type Compilation,
   type CompilationDeps,
 } from '../core/ledger/compilation.js';
-import { conflict, notFound } from '../core/errors.js';
-import { formatPeriod, parsePeriod, shanghaiDate } from '../core/periods.js';
+import { AppError, conflict, notFound, validationError } from '../core/errors.js';
+import { admitJob, presentJob, type Job } from '../core/jobs/index.js';
+import { formatPeriod, shanghaiDate } from '../core/periods.js';
 import { parseOrThrow } from '../core/templates/schema.js';
-import { resolveCaller } from '../core/records/submissions.js';
+import { IDEMPOTENCY_KEY, resolveCaller } from '../core/records/submissions.js';
 import type { Caller } from '../core/types.js';
-import { compileLedgers } from './compile.js';
+import type { JobDeps } from '../deps.js';
+import { COMPILE, type CompileInput } from './jobs.js';
 
 const CreateBody = z.strictObject({ period: z.string().max(10) });
 const ListQuery = z.strictObject({ period: z.string().max(10).optional() });
+const nextUlid = monotonicFactory();
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** POST /api/compilations: compiles the caller's unit for a period now (up to today if it has not ended). */
-export async function createCompilation(deps: CompilationDeps, caller: Caller, body: unknown) {
+function draftJob(deps: JobDeps, unit: string, createdBy: string, input: CompileInput): Job {
+  const now = deps.now();
+  return {
+    unit,
+    kind: COMPILE,
+    // The job's id is its compilation's: `<period>.<ulid>`, so the file route and the status agree.
+    id: compilationId(input.period, nextUlid(now.getTime())),
+    scope: input.period,
+    input: { ...input },
+    status: 'queued',
+    progress: { done: 0 },
+    attempts: 0,
+    createdAt: now.toISOString(),
+    createdBy,
+  };
+}
+
+/** A compilation job as the API shows it: its state and, once it has one, its compilation. */
+async function presentCompilationJob(deps: CompilationDeps & Pick<JobDeps, 'jobs'>, job: Job | undefined, compilation: Compilation | undefined) {
+  const now = deps.now();
+  const current = compilation && (await deps.compilations.currents(compilation.unit, compilation.period)).get(compilation.period);
+  const shown = compilation && presentCompilation(compilation, current, now);
+  if (!job) {
+    // A compilation made outside a job (by hand with npm run compile, or before jobs existed).
+    const rows = compilation!.sheets?.reduce((a, s) => a + (s.templateId ? s.rows : 0), 0) ?? 0;
+    return { id: compilation!.id, kind: COMPILE, status: shown!.status, progress: { done: rows, total: rows }, period: compilation!.period, compilation: shown };
+  }
+  const presented = presentJob(job, now);
+  return { ...presented, period: job.scope, ...(shown ? { compilation: shown } : {}) };
+}
+
+/**
+ * POST /api/compilations: admits a compilation of the caller's unit for a period (up to today if it
+ * has not ended). The same period already being compiled, or the same Idempotency-Key, gives the
+ * same job; past the unit's bound of jobs at once, 429.
+ */
+export async function createCompilation(deps: JobDeps, caller: Caller, body: unknown, idempotencyKey?: string) {
   const { person } = await resolveCaller(deps, caller);
   assertMayCompile(caller);
   const input = parseOrThrow(CreateBody, body, [], '请求内容有误');
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
+    throw validationError('幂等键格式有误', [{ path: 'Idempotency-Key', message: '应为 1–128 个可见 ASCII 字符' }]);
   const period = requirePeriod(input.period, 'period');
   const { end } = compilationRange(period, shanghaiDate(deps.now()));
-  const done = await compileLedgers(deps, {
-    unit: caller.unit,
-    period,
-    asOf: end,
-    trigger: 'on-demand',
-    by: { id: caller.id, name: person.name },
-  });
-  return presentCompilation(done, done.current ? done.id : done.supersededBy, deps.now());
+  const draft = draftJob(deps, caller.unit, caller.id, { period: formatPeriod(period), asOf: end, trigger: 'on-demand', by: caller.id, byName: person.name });
+  const keyHash = idempotencyKey && sha256(`${caller.unit}\n${caller.id}\n${COMPILE}\n${idempotencyKey}`);
+  const { job, created } = await admitJob(deps, draft, { keyHash, label: '汇编' });
+  return { created, job: await presentCompilationJob(deps, job, await deps.compilations.get(caller.unit, job.id)) };
+}
+
+/** GET /api/compilations/{id}: the job's status and progress, and its compilation once it has one. */
+export async function getCompilation(deps: JobDeps, caller: Caller, id: string) {
+  await resolveCaller(deps, caller);
+  assertMayCompile(caller);
+  if (!periodOfId(id)) throw notFound('找不到这次汇编');
+  const [job, compilation] = await Promise.all([deps.jobs.get({ unit: caller.unit, kind: COMPILE, id }), deps.compilations.get(caller.unit, id)]);
+  if (!job && !compilation) throw notFound('找不到这次汇编');
+  return presentCompilationJob(deps, job, compilation);
 }
 
 /** GET /api/compilations?period=: the unit's compilations, latest period first, newest run first. */
@@ -55,30 +105,26 @@ export async function listCompilations(deps: CompilationDeps, caller: Caller, qu
   return { items: items.map((c) => presentCompilation(c, currents.get(c.period), now)) };
 }
 
-export type FileAnswer =
-  | { kind: 'redirect'; url: string }
-  | { kind: 'bytes'; body: Buffer; filename: string; disposition: string; contentType: string };
-
-/** GET /api/compilations/{id}/file: a short-lived link where the store makes one (S3), else the bytes. */
-export async function compilationFile(deps: CompilationDeps, caller: Caller, id: string): Promise<FileAnswer> {
+/**
+ * GET /api/compilations/{id}/file: a short-lived download link, from S3 in the cloud or the local
+ * blob server, made only once the stored file's size and checksum match what was recorded.
+ */
+export async function compilationFile(deps: CompilationDeps, caller: Caller, id: string): Promise<string> {
   await resolveCaller(deps, caller);
   assertMayCompile(caller);
   const compilation = periodOfId(id) ? await deps.compilations.get(caller.unit, id) : undefined;
   if (!compilation) throw notFound('找不到这次汇编');
-  if (compilation.status !== 'done') throw conflict('这次汇编尚未完成或已失败，没有可下载的文件');
-  if (deps.blobs.url) return { kind: 'redirect', url: await deps.blobs.url(compilation.blobKey, compilation.filename) };
-  const stream = await deps.blobs.stream(compilation.blobKey);
-  if (!stream) throw notFound('汇编文件已不存在');
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const fallback = `taizhang-${compilation.period}.xlsx`;
-  return {
-    kind: 'bytes',
-    body: Buffer.concat(chunks),
+  if (compilation.status !== 'done' || !compilation.size || !compilation.sha256) throw conflict('这次汇编尚未完成或已失败，没有可下载的文件');
+  const link = await deps.blobs.link(compilation.blobKey, {
     filename: compilation.filename,
-    disposition: contentDisposition(compilation.filename, fallback),
-    contentType: XLSX_TYPE,
-  };
+    fallback: `taizhang-${compilation.period}.xlsx`,
+    size: compilation.size,
+    sha256: compilation.sha256,
+  });
+  if (link === 'missing') throw notFound('汇编文件已不存在');
+  if (link === 'damaged')
+    throw new AppError(500, 'Internal Server Error', '汇编文件已损坏（大小或校验值与记录不符），已停止下载，请重新汇编并联系管理员');
+  return link.url;
 }
 
 export interface ScheduledOutcome {
@@ -89,33 +135,25 @@ export interface ScheduledOutcome {
 }
 
 /**
- * The monthly job: for every registered unit, the month that has just ended and the year to date,
- * in Asia/Shanghai. Each run supersedes an earlier one for the same period, so running twice is
- * safe. One unit's failure does not stop the others; the job fails at the end if any failed.
+ * The monthly schedule, through the same jobs as a request: for every registered unit, a job for
+ * the month that has just ended and one for the year to date, in Asia/Shanghai. The keys come from
+ * the firing time, so the schedule's own retries give the same jobs. A unit whose slots are all
+ * busy is reported; the caller fails the run so that it is retried.
  */
-export async function compileScheduled(
-  deps: CompilationDeps & { units(): Promise<string[]> },
-  instant: Date,
-  log: (line: Record<string, unknown>) => void = () => {},
-): Promise<ScheduledOutcome[]> {
+export async function compileScheduled(deps: JobDeps, instant: Date, log: (line: Record<string, unknown>) => void = () => {}): Promise<ScheduledOutcome[]> {
   const targets = scheduledTargets(instant);
   const outcomes: ScheduledOutcome[] = [];
   for (const unit of await deps.units()) {
     for (const t of targets) {
       try {
-        const done = await compileLedgers(deps, {
-          unit,
-          period: parsePeriod(t.period)!,
-          asOf: t.asOf,
-          trigger: 'scheduled',
-          by: { id: 'scheduler', name: '每月定时汇编' },
-        });
-        outcomes.push({ unit, period: t.period, id: done.id });
-        log({ level: 'info', msg: 'compiled', unit, period: t.period, id: done.id, rows: done.sheets?.reduce((a, s) => a + s.rows, 0) });
+        const draft = draftJob(deps, unit, 'scheduler', { period: t.period, asOf: t.asOf, trigger: 'scheduled', by: 'scheduler', byName: '每月定时汇编' });
+        const { job } = await admitJob(deps, draft, { keyHash: sha256(`monthly\n${instant.toISOString()}\n${unit}\n${t.period}`), label: '汇编' });
+        outcomes.push({ unit, period: t.period, id: job.id });
+        log({ level: 'info', msg: 'compilation job', unit, period: t.period, id: job.id });
       } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
+        const error = err instanceof AppError ? err.detail : err instanceof Error ? err.message : String(err);
         outcomes.push({ unit, period: t.period, error });
-        log({ level: 'error', msg: 'compilation failed', unit, period: t.period, error });
+        log({ level: 'error', msg: 'compilation job not started', unit, period: t.period, error });
       }
     }
   }

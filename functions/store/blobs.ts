@@ -1,14 +1,17 @@
 /**
  * Where compiled workbooks are kept, behind one small interface: a directory locally (`.data/
- * compilations`), S3 in the cloud. Only the S3 side can hand out a short-lived download URL.
+ * compilations`), S3 in the cloud. Both hand out short-lived signed download links, so functions/
+ * sees one contract: S3 presigns a GET after checking the object's head; the local store signs a
+ * grant that the runner's blob server (infra/local/blob-server.ts) checks and streams.
  */
 import { createReadStream } from 'node:fs';
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore } from '../core/ledger/compilation.js';
+import { blobUrlPath, signGrant } from './blob-signing.js';
 import { contentDisposition, XLSX_TYPE } from '../core/ledger/compilation.js';
 
 export type { BlobStore };
@@ -16,8 +19,8 @@ export type { BlobStore };
 /** How long a download link lives. */
 export const URL_SECONDS = 300;
 
-/** Blobs as files under `root`; a key never reaches outside it. */
-export function localBlobStore(root: string): BlobStore {
+/** Blobs as files under `root`; a key never reaches outside it. `signingKey` signs download grants. */
+export function localBlobStore(root: string, signingKey?: string, now: () => Date = () => new Date()): BlobStore {
   const base = resolve(root);
   const pathOf = (key: string) => {
     const path = resolve(base, key);
@@ -47,6 +50,30 @@ export function localBlobStore(root: string): BlobStore {
         return undefined;
       }
       return createReadStream(path);
+    },
+    async link(key, file) {
+      if (!signingKey) throw new Error('configuration: BLOB_SIGNING_KEY (set by the local runner) is required to hand out downloads');
+      let size: number;
+      try {
+        const st = await stat(pathOf(key));
+        if (!st.isFile()) return 'missing';
+        size = st.size;
+      } catch {
+        return 'missing';
+      }
+      // A file cut short or grown on disk is refused here; the blob server checks its SHA-256 too.
+      if (size !== file.size) return 'damaged';
+      const token = signGrant(signingKey, {
+        op: 'get',
+        key,
+        exp: Math.floor(now().getTime() / 1000) + URL_SECONDS,
+        size: file.size,
+        sha256: file.sha256,
+        filename: file.filename,
+        fallback: file.fallback,
+        contentType: XLSX_TYPE,
+      });
+      return { url: `${blobUrlPath(key)}?t=${token}` };
     },
   };
 }
@@ -94,18 +121,30 @@ export function s3BlobStore(options: S3Options): BlobStore {
         throw err;
       }
     },
-    url(key, filename) {
-      const fallback = key.split('/').pop() ?? 'ledger.xlsx';
-      return getSignedUrl(
+    async link(key, file) {
+      let head;
+      try {
+        head = await client.send(new HeadObjectCommand({ Bucket, Key: key, ChecksumMode: 'ENABLED' }));
+      } catch (err) {
+        if ((err as Error).name === 'NotFound' || (err as Error).name === 'NoSuchKey') return 'missing';
+        throw err;
+      }
+      // The workbook is uploaded whole with its SHA-256, so S3 keeps the full-object checksum.
+      const expected = Buffer.from(file.sha256, 'hex').toString('base64');
+      if (head.ContentLength !== file.size || (head.ChecksumSHA256 !== undefined && head.ChecksumSHA256 !== expected)) return 'damaged';
+      const url = await getSignedUrl(
         client,
         new GetObjectCommand({
           Bucket,
           Key: key,
-          ResponseContentDisposition: contentDisposition(filename, fallback),
+          // The version checked above, so a later overwrite cannot slip in between.
+          ...(head.VersionId ? { VersionId: head.VersionId } : {}),
+          ResponseContentDisposition: contentDisposition(file.filename, file.fallback),
           ResponseContentType: XLSX_TYPE,
         }),
         { expiresIn: URL_SECONDS },
       );
+      return { url };
     },
   };
 }

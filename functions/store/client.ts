@@ -1,6 +1,7 @@
-/** One DynamoDB document client per process, and the errors that mean "the store is busy". */
+/** One DynamoDB document client per process, and the errors that mean "the store is busy" or "down". */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { createTableInput } from './table.js';
 
 export interface StoreOptions {
@@ -18,21 +19,22 @@ export function createDocumentClient(options: StoreOptions): DynamoDBDocumentCli
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-const BUSY = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH']);
+/**
+ * A handler's own time running out (middy's early timeout, also named TimeoutError): not the
+ * store's doing, so never "busy" (functions/http/middleware.ts answers it with 504).
+ */
+export function isHandlerTimeout(err: unknown): boolean {
+  return err instanceof Error && err.name === 'TimeoutError' && (err.cause as { package?: string } | undefined)?.package === '@middy/core';
+}
 
-/** True for throttling and outages that a client should retry later (503 with Retry-After). */
+/** Throttling, as the SDK's own retry strategy classifies it: a client should retry later (503, 系统繁忙). */
+export function isStoreBusy(err: unknown): boolean {
+  return err instanceof Error && !isHandlerTimeout(err) && isThrottlingError(err as Parameters<typeof isThrottlingError>[0]);
+}
+
+/** An outage the SDK's retries did not outlast: refused or cut connections, socket timeouts, 5xx (503). */
 export function isStoreUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as { code?: string }).code;
-  return BUSY.has(err.name) || (code !== undefined && NETWORK.has(code));
+  return err instanceof Error && !isHandlerTimeout(err) && !isStoreBusy(err) && isTransientError(err as Parameters<typeof isTransientError>[0]);
 }
 
 export function isConditionFailed(err: unknown): boolean {

@@ -78,7 +78,10 @@ export function dynamoCompilationStore(doc: DynamoDBDocumentClient, tableName: s
         new PutCommand({
           TableName: tableName,
           Item: { ...key(c.unit, c.id), entity: 'compilation', ...c },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          // A job's next attempt starts its compilation again under the same id; a finished one stays.
+          ConditionExpression: 'attribute_not_exists(pk) OR #s <> :done',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':done': 'done' },
         }),
       );
     },

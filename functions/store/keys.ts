@@ -31,6 +31,21 @@ export const keys = {
   currentPrefix: 'CURRENT#',
   /** Where a compilation's workbook is kept: an S3 key in the ledger bucket, or a path under BLOB_DIR. */
   compilationFile: (unit: string, id: string) => `${unit}/${id.split('.')[0]}/${id}.xlsx`,
+  /** A unit's partition of the sparse in-flight index (record heads mid-change, unfinished jobs). */
+  flight: (unit: string) => `FLIGHT#${unit}`,
+  /** A record head carrying a change marker: claimed at, then the record, so the oldest come first. */
+  flightRecord: (at: string, id: string) => `REC#${at}#${id}`,
+  flightRecordPrefix: 'REC#',
+  flightJob: (kind: string, id: string) => `JOB#${kind}#${id}`,
+  flightJobPrefix: 'JOB#',
+  /** A job, in its unit's partition; the id says nothing about the kind, so the kind leads. */
+  job: (kind: string, id: string) => `JOB#${kind}#${id}`,
+  /** The lock that admits one job per unit, kind and scope (a compilation's period). */
+  jobLock: (kind: string, scope: string) => `JOBLOCK#${kind}#${scope}`,
+  /** One of a unit's few slots for jobs running at once. */
+  jobSlot: (i: number) => `JOBSLOT#${i}`,
+  /** An Idempotency-Key's job: the caller and key hashed, so the key itself is never stored. */
+  jobKey: (hash: string) => `JOBKEY#${hash}`,
   /** The registry of units, one item per unit, so the monthly job can find them without a scan. */
   units: 'UNITS',
   unitEntry: (unit: string) => `UNIT#${unit}`,

@@ -2,13 +2,20 @@
  * Records in DynamoDB with single-item conditional writes only (the embedded store has no
  * transactions). Each change is an immutable version item `V#n` claimed with
  * attribute_not_exists, so two editors of version n cannot both win. The head item carries the
- * current state and the index keys; it is written after the version and only moves forward, and
- * any reader that finds it behind the newest version rolls it forward.
+ * current state and the index keys; it is written after the version and only moves forward.
+ *
+ * A change takes three writes: (1) the head is marked with the change in flight (`pendingVersion`,
+ * and keys in the sparse inFlight index), (2) the version item, (3) the head moved forward, which
+ * drops the marker. A crash after (2) leaves a marked head behind its newest version: every index
+ * read meets the marker (on the item, or in the unit's inFlight partition, read first) and rolls
+ * the head forward before using it; a marker whose version never got written is cleared once it
+ * is safely old. So lists, compliance and ledgers never show less than an acknowledged change.
  */
 import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -40,6 +47,24 @@ const STATE_KEYS = [
   'updatedBy',
 ] as const;
 
+/** The marker a head carries while a change is in flight. */
+const MARKER_KEYS = ['flightPk', 'flightSk', 'pendingVersion', 'pendingAt'] as const;
+
+/**
+ * A marker older than this whose version was never written belongs to a request that has ended:
+ * API functions time out after 10 s and API Gateway gives up at 30 s.
+ */
+export const MARKER_SAFE_AGE_MS = 60_000;
+
+/** The steps of a change, named for the fault hook (tests kill the process at one of them). */
+export type ChangeStep = 'record:after-claim' | 'record:after-version' | 'record:after-head';
+
+export interface RecordStoreOptions {
+  /** Called between the steps of a change; tests arm it to crash there (functions/fault.ts). */
+  fault?: (step: ChangeStep) => void;
+  now?: () => Date;
+}
+
 function toState(item: Record<string, unknown>): RecordState {
   const out: Record<string, unknown> = {};
   for (const k of STATE_KEYS) if (item[k] !== undefined) out[k] = item[k];
@@ -60,20 +85,69 @@ export function headItem(state: RecordState): Record<string, unknown> {
   return item;
 }
 
-export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string): RecordStore {
+/** Whether a record read from an index still belongs in what the query asked for. */
+function inRange(r: RecordState, unit: string, start?: string, end?: string): boolean {
+  return r.unit === unit && r.status === 'active' && (start === undefined || r.date >= start) && (end === undefined || r.date <= end);
+}
+
+function matchesList(q: ListQuery, r: RecordState): boolean {
+  if (!inRange(r, q.unit, q.start, q.end)) return false;
+  if (q.templateId && r.templateId !== q.templateId) return false;
+  if (q.scope.kind === 'owner') return r.owner === q.scope.owner;
+  if (q.scope.kind === 'division') return r.division === q.scope.division;
+  return true;
+}
+
+export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string, options: RecordStoreOptions = {}): RecordStore {
+  const fault = options.fault ?? (() => {});
+  const now = options.now ?? (() => new Date());
+  const headKey = (id: string) => ({ pk: keys.record(id), sk: keys.head });
+
   async function putHead(state: RecordState): Promise<void> {
     try {
       await doc.send(
         new PutCommand({
           TableName: tableName,
+          // The whole item is replaced, so the marker goes with the old state.
           Item: headItem(state),
-          ConditionExpression: 'attribute_not_exists(pk) OR version < :v',
+          // A head that holds only a marker (a create in flight) has no version yet.
+          ConditionExpression: 'attribute_not_exists(version) OR version < :v',
           ExpressionAttributeValues: { ':v': state.version },
         }),
       );
     } catch (err) {
       // Someone already moved the head to this version or beyond: nothing left to do.
       if (!isConditionFailed(err)) throw err;
+    }
+  }
+
+  /**
+   * Step 1 of a change: marks the head with the version about to be written, on condition that the
+   * head is still at the base version (none, for a create). False when another writer moved it.
+   */
+  async function claim(state: RecordState): Promise<boolean> {
+    const at = now().toISOString();
+    try {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: headKey(state.id),
+          UpdateExpression: 'SET entity = :e, flightPk = :fp, flightSk = :fs, pendingVersion = :pv, pendingAt = :at',
+          ConditionExpression: state.version === 1 ? 'attribute_not_exists(version)' : 'version = :base',
+          ExpressionAttributeValues: {
+            ':e': 'record',
+            ':fp': keys.flight(state.unit),
+            ':fs': keys.flightRecord(at, state.id),
+            ':pv': state.version,
+            ':at': at,
+            ...(state.version === 1 ? {} : { ':base': state.version - 1 }),
+          },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailed(err)) return false;
+      throw err;
     }
   }
 
@@ -116,9 +190,8 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
   }
 
   /**
-   * A reader moves a stale head forward as a courtesy; its answer is right either way. In the
-   * cloud, GET routes may only read, so a refused repair is left to the next writer, whose
-   * putHead moves the head past it.
+   * A reader moves a stale head forward as a courtesy; its answer is right either way. A refused
+   * repair is left to the next writer, whose putHead moves the head past it, or to the sweep.
    */
   async function repairOnRead(latest: RecordState): Promise<void> {
     try {
@@ -126,6 +199,79 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     } catch (err) {
       console.warn(JSON.stringify({ level: 'warn', msg: 'head repair left to the next writer', record: latest.id, error: (err as Error)?.name }));
     }
+  }
+
+  /**
+   * Makes one record's head true: rolled forward to its newest version, or, when the marked
+   * version was never written and the marker is older than `olderThanMs`, the marker cleared.
+   * Returns the record's state as it now stands (undefined when it has no version at all).
+   */
+  async function repair(id: string, olderThanMs = MARKER_SAFE_AGE_MS): Promise<RecordState | undefined> {
+    const [latest, headOut] = await Promise.all([
+      latestVersion(id),
+      doc.send(new GetCommand({ TableName: tableName, Key: headKey(id), ConsistentRead: true })),
+    ]);
+    const head = headOut.Item;
+    const headVersion = head?.version as number | undefined;
+    if (latest && (headVersion === undefined || headVersion < latest.version)) {
+      await repairOnRead(latest);
+      return latest;
+    }
+    const pendingAt = head?.pendingAt as string | undefined;
+    if (head && pendingAt !== undefined && now().getTime() - Date.parse(pendingAt) >= olderThanMs) {
+      // The change never wrote its version: put the head back as it was, without the marker, unless
+      // the marker changed meanwhile (a new change claimed it).
+      const item: Record<string, unknown> = { ...head };
+      for (const k of MARKER_KEYS) delete item[k];
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'pendingAt = :at AND flightSk = :fs',
+            ExpressionAttributeValues: { ':at': pendingAt, ':fs': head.flightSk },
+          }),
+        );
+      } catch (err) {
+        if (!isConditionFailed(err)) throw err;
+      }
+    }
+    return latest;
+  }
+
+  /**
+   * Repairs every record of the unit whose head carries a marker, found through the sparse
+   * inFlight index (usually empty: one small Query). Index reads call it first, so a change that
+   * moved a record into what they read (a create, a new date) is there too.
+   */
+  async function repairInFlight(unit: string, opts: { olderThanMs?: number } = {}): Promise<number> {
+    const def = indexOf('inFlight');
+    let repaired = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: def.name,
+          KeyConditionExpression: `${def.partitionKey} = :pk AND begins_with(${def.sortKey}, :rec)`,
+          ExpressionAttributeValues: { ':pk': keys.flight(unit), ':rec': keys.flightRecordPrefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        await repair((item.pk as string).slice(keys.record('').length), opts.olderThanMs);
+        repaired++;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return repaired;
+  }
+
+  /** An item read from an index: itself, or, when it carries a marker, its repaired state if still wanted. */
+  async function checked(item: Record<string, unknown>, wanted: (r: RecordState) => boolean): Promise<RecordState | undefined> {
+    if (item.pendingVersion === undefined) return toState(item);
+    const fresh = await repair(item.id as string);
+    return fresh && wanted(fresh) ? fresh : undefined;
   }
 
   async function get(id: string): Promise<RecordState | undefined> {
@@ -163,8 +309,12 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
 
   return {
     async create(state, requestHash) {
+      // A head that already holds a record means this is a replay: the version write below fails.
+      if (await claim(state)) fault('record:after-claim');
       if (await putVersion(state, 'create', requestHash)) {
+        fault('record:after-version');
         await putHead(state);
+        fault('record:after-head');
         return { outcome: 'created', record: state };
       }
       const first = await doc.send(
@@ -178,10 +328,16 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     get,
 
     async append(next, change) {
+      if (!(await claim(next))) return false;
+      fault('record:after-claim');
       if (!(await putVersion(next, change))) return false;
+      fault('record:after-version');
       await putHead(next);
+      fault('record:after-head');
       return true;
     },
+
+    repairInFlight,
 
     async versions(id) {
       const out: VersionEntry[] = [];
@@ -209,6 +365,7 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
       // A cursor must come from this range: DynamoDB refuses a start key outside the key condition.
       if (query.cursor !== undefined && (!CURSOR_RE.test(query.cursor) || query.cursor < from || query.cursor > to))
         throw new InvalidCursorError();
+      await repairInFlight(query.unit);
       let exclusiveStart: Record<string, unknown> | undefined = query.cursor
         ? {
             pk: keys.record(query.cursor.split('#')[1]!),
@@ -236,7 +393,10 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
           ExclusiveStartKey: exclusiveStart,
         };
         const page = await doc.send(new QueryCommand(input));
-        for (const item of page.Items ?? []) items.push(toState(item));
+        for (const item of page.Items ?? []) {
+          const r = await checked(item, (x) => matchesList(query, x));
+          if (r) items.push(r);
+        }
         exclusiveStart = page.LastEvaluatedKey;
         if (!exclusiveStart) return { items };
         if (items.length >= query.limit) break;
@@ -245,6 +405,8 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async countByForm(unit, templateId, start, end) {
+      // A count cannot see markers on the items it counts: repair the unit's first.
+      await repairInFlight(unit);
       let count = 0;
       let exclusiveStart: Record<string, unknown> | undefined;
       do {
@@ -264,17 +426,17 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     async *iterateByForm(unit, templateId, start, end, pageSize = 200, dataFields) {
       let exclusiveStart: Record<string, unknown> | undefined;
       // Attribute names go through placeholders: `data`, `date` and `status` are reserved words.
+      const own = [...STATE_KEYS.filter((k) => k !== 'data'), 'pendingVersion'];
       const projection = dataFields && {
-        ProjectionExpression: [
-          ...STATE_KEYS.filter((k) => k !== 'data').map((_, i) => `#s${i}`),
-          ...dataFields.map((_, i) => `#data.#f${i}`),
-        ].join(', '),
+        ProjectionExpression: [...own.map((_, i) => `#s${i}`), ...dataFields.map((_, i) => `#data.#f${i}`)].join(', '),
         ExpressionAttributeNames: {
-          ...Object.fromEntries(STATE_KEYS.filter((k) => k !== 'data').map((k, i) => [`#s${i}`, k])),
+          ...Object.fromEntries(own.map((k, i) => [`#s${i}`, k])),
           ...(dataFields.length ? { '#data': 'data' } : {}),
           ...Object.fromEntries(dataFields.map((f, i) => [`#f${i}`, f])),
         },
       };
+      await repairInFlight(unit);
+      const wanted = (r: RecordState) => r.templateId === templateId && inRange(r, unit, start, end);
       do {
         const page = await doc.send(
           new QueryCommand({
@@ -285,7 +447,12 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
             ...projection,
           }),
         );
-        for (const item of page.Items ?? []) yield toState(dataFields && !item.data ? { ...item, data: {} } : item);
+        for (const item of page.Items ?? []) {
+          if (item.pendingVersion !== undefined) {
+            const r = await checked(item, wanted);
+            if (r) yield r;
+          } else yield toState(dataFields && !item.data ? { ...item, data: {} } : item);
+        }
         exclusiveStart = page.LastEvaluatedKey;
       } while (exclusiveStart);
     },

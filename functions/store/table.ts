@@ -18,8 +18,18 @@ export const TABLE = {
     { name: 'byDivision', partitionKey: 'byDivisionPk', sortKey: 'recordSk' },
     /** The whole unit's records by date. */
     { name: 'byUnit', partitionKey: 'byUnitPk', sortKey: 'recordSk' },
+    /**
+     * Sparse: only what is in flight in a unit (a record head carrying the marker of a change, a
+     * job not yet finished), so the sweep and every view find them with a Query, never a Scan.
+     * Keys only: the reader fetches the item itself, consistently.
+     */
+    { name: 'inFlight', partitionKey: 'flightPk', sortKey: 'flightSk', projection: 'KEYS_ONLY' },
   ],
 } as const;
+
+export type IndexDef = (typeof TABLE.indexes)[number];
+/** An index's projection: ALL unless it says otherwise. */
+export const projectionOf = (i: IndexDef): 'ALL' | 'KEYS_ONLY' => ('projection' in i ? i.projection : 'ALL');
 
 export type IndexName = (typeof TABLE.indexes)[number]['name'];
 
@@ -50,7 +60,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: i.partitionKey, KeyType: 'HASH' },
         { AttributeName: i.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: { ProjectionType: projectionOf(i) },
     })),
   };
 }

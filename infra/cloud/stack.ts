@@ -9,18 +9,22 @@ import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
-import { ROUTES, SCHEDULED, type RouteDef } from '../../functions/routes.js';
+import { ROUTES, WORKER, type RouteDef } from '../../functions/routes.js';
+import { METRIC_NAMESPACE } from '../../functions/http/metrics.js';
 import { ApiAuth, cognitoBaseUrl, defaultCognitoDomainPrefix } from './constructs/auth.js';
 import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
 import { EvidenceStorage } from './constructs/evidence.js';
 import { useBucket, useTable, type TableAccess } from './constructs/grants.js';
-import { MonthlyJob } from './constructs/monthly-job.js';
+import { MonthlyJob, WORKER_RUN_RETRIES } from './constructs/monthly-job.js';
 import { RecordsTable } from './constructs/table.js';
 import { WebApp } from './constructs/web-app.js';
 import { CONTEXT, DEFAULT_WEB_ORIGIN, type TaizhangSettings } from './settings.js';
@@ -46,7 +50,13 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 export const NONCURRENT_VERSION_DAYS = 90;
 
 /** Entries that read or write workbooks in the compilations bucket. */
-export const usesBucket = (entry: string) => entry.includes('compilation') || entry === SCHEDULED.entry;
+export const usesBucket = (entry: string) => entry.includes('compilation') || entry === WORKER.entry;
+
+/**
+ * The worker's memory: the benchmark's 100,000-record job peaks near 250 MB, so memory is not what
+ * limits it; CPU is, and Lambda gives a whole vCPU at 1,769 MB.
+ */
+export const WORKER_MEMORY_MB = 1769;
 
 const pascal = (entry: string) =>
   entry
@@ -115,9 +125,7 @@ export class TaizhangStack extends Stack {
       const fn = new TaizhangFunction(this, pascal(entry), {
         entry,
         description: `Taizhang ${routes.map((r) => `${r.method} ${r.path}`).join(', ')}`,
-        // Compiling writes a workbook in the request: more memory (and CPU), up to API Gateway's limit.
-        memorySize: compiles ? 1536 : 512,
-        timeout: compiles ? Duration.seconds(29) : undefined,
+        // No request compiles (the worker does): every API function has the same small defaults.
       });
       const reads = routes.every((r) => r.method === 'GET');
       const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads) ? 'read-repair' : 'read';
@@ -125,15 +133,48 @@ export class TaizhangStack extends Stack {
       if (compiles) useBucket(fn, this.bucket);
       this.functions.set(entry, fn);
     }
-    const scheduled = new TaizhangFunction(this, pascal(SCHEDULED.entry), {
-      entry: SCHEDULED.entry,
-      description: 'Taizhang monthly compilation',
-      memorySize: 1536,
-      timeout: Duration.minutes(5),
+    // The worker: jobs (asynchronous invocation), the monthly schedule and the sweep. A run that
+    // fails is retried once; then Lambda sends its record back here (the job is failed at once) and
+    // the event to the dead-letter queue (alarmed).
+    const deadLetters = new sqs.Queue(this, 'WorkerDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
     });
-    useTable(scheduled, this.table, 'readwrite');
-    useBucket(scheduled, this.bucket);
-    this.functions.set(SCHEDULED.entry, scheduled);
+    Validations.of(deadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the dead-letter queue of the worker's asynchronous invocations and of the schedules' " +
+        'deliveries; cdk-nag only recognises a DLQ through another queue\'s redrive policy.',
+    });
+    const worker = new TaizhangFunction(this, pascal(WORKER.entry), {
+      entry: WORKER.entry,
+      description: 'Taizhang worker: compilation jobs, the monthly schedule, the sweep',
+      memorySize: WORKER_MEMORY_MB,
+      timeout: Duration.minutes(15),
+      deadLetterQueue: deadLetters,
+    });
+    useTable(worker, this.table, 'readwrite');
+    useBucket(worker, this.bucket);
+    this.functions.set(WORKER.entry, worker);
+    new lambda.EventInvokeConfig(this, 'WorkerAsync', {
+      function: worker,
+      retryAttempts: WORKER_RUN_RETRIES,
+      maxEventAge: Duration.hours(6),
+      // Back to the worker itself, which fails the job; a plain reference, since the grant helper
+      // would put the function's own ARN in the policy it depends on.
+      onFailure: { bind: () => ({ destination: worker.functionArn }) },
+    });
+    // Who may invoke the worker: itself (the monthly fan-out, the sweep's redispatch, the on-failure
+    // record) and the routes that start jobs. A policy of its own, so the function does not depend on it.
+    const invokers = [worker, ...[...routesByEntry].filter(([, rs]) => rs.some((r) => r.startsJobs)).map(([e]) => this.functions.get(e)!)];
+    for (const fn of invokers) {
+      new iam.Policy(this, `${pascal(fn.entryName)}InvokesWorker`, {
+        roles: [fn.serviceRole],
+        statements: [new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [worker.functionArn] })],
+      });
+      if (fn !== worker) fn.addEnvironment('WORKER_FUNCTION', worker.functionName);
+    }
 
     // Reminders go out through the channel configured at deploy; only the sender needs to know it.
     const sender = this.functions.get(REMINDER_SENDER);
@@ -236,16 +277,20 @@ export class TaizhangStack extends Stack {
     }
 
     // Monthly job
-    this.monthly = new MonthlyJob(this, 'Monthly', { fn: scheduled, trigger: settings.monthlyTrigger });
+    this.monthly = new MonthlyJob(this, 'Monthly', { fn: worker, trigger: settings.monthlyTrigger, deadLetterQueue: deadLetters });
 
     // Alarms: to a topic the office subscribes to (e-mail here, or any SNS subscription).
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Taizhang alarms', enforceSSL: true });
     if (settings.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(settings.alarmEmail));
     const notify = new SnsAction(this.alarmTopic);
-    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
+    // Alarms are billed per metric they read, so each reads a few sums that cover everything: every
+    // API function's unhandled errors are one metric (Taizhang/ApiFailures, written by the code), a
+    // crash or timeout shows as the API's 5xx; the worker's are its errors, the jobs it failed and
+    // the dead letters. FILL makes a quiet metric a zero, not missing data.
+    const alarm = (id: string, description: string, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>) => {
       const a = new cloudwatch.Alarm(this, id, {
         alarmDescription: description,
-        metric,
+        metric: new cloudwatch.MathExpression({ expression, usingMetrics, period: Duration.minutes(5) }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -255,17 +300,23 @@ export class TaizhangStack extends Stack {
       this.alarms.push(a);
     };
     const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
-    for (const [entry, fn] of this.functions)
-      alarm(`${pascal(entry)}Errors`, `Taizhang ${entry} failed (an error, not a refused request)`, fn.metricErrors(fiveMinutes));
+    const own = (metricName: string) => new cloudwatch.Metric({ namespace: METRIC_NAMESPACE, metricName, ...fiveMinutes });
     alarm(
-      'MonthlyDeadLetters',
-      'Taizhang monthly compilation did not run or failed after its retries: see the dead-letter queue',
-      this.monthly.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
+      'ApiFailures',
+      'Taizhang API failed: answered 5xx, or a function hit an unhandled error or a stored file that fails its check (see the functions\' logs: level error)',
+      'FILL(serverErrors, 0) + FILL(failures, 0)',
+      { serverErrors: this.stage.metricServerError(fiveMinutes), failures: own('ApiFailures') },
     );
-    alarm('ApiServerErrors', 'Taizhang API answered 5xx', this.stage.metricServerError(fiveMinutes));
+    alarm(
+      'WorkerFailures',
+      'Taizhang worker failed: a job failed, a run crashed or timed out, or an event was dead-lettered (see the worker\'s log and the dead-letter queue)',
+      'FILL(errors, 0) + FILL(jobs, 0) + FILL(deadLetters, 0)',
+      {
+        errors: worker.metricErrors(fiveMinutes),
+        jobs: own('JobFailures'),
+        deadLetters: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      },
+    );
 
     // Outputs
     if (this.web) {

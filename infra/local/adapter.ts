@@ -3,6 +3,7 @@
  * way the JWT authorizer does, builds the same v2 event, calls the very handler Lambda would
  * call, and writes its result back. Nothing in functions/ knows the difference.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -149,8 +150,10 @@ export async function createApiServer(options: ApiOptions): Promise<Server> {
         timeEpoch: now.getTime(),
         authorizer: { jwt: { claims, scopes: null } },
       },
-      body: body.length ? body.toString('utf8') : undefined,
-      isBase64Encoded: false,
+      // Bytes that are not UTF-8 travel base64-encoded, as API Gateway sends a body it cannot pass as
+      // text, so the handler sees them as they came (and refuses them) rather than U+FFFD.
+      body: body.length ? (isUtf8(body) ? body.toString('utf8') : body.toString('base64')) : undefined,
+      isBase64Encoded: body.length > 0 && !isUtf8(body),
     };
     const context = {
       awsRequestId: requestId,

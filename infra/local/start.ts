@@ -3,6 +3,7 @@
  * `.data/`, the same handlers as in Lambda serve http://localhost:3000, the monthly ledgers are
  * compiled at 01:00 on the 1st (Asia/Shanghai) into `.data/compilations`, Ctrl-C stops it all.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -19,6 +20,9 @@ import { webServer } from './web.js';
 import { loadDemoRecords } from './demo.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
+import { blobServer } from './blob-server.js';
+import { trackRequests } from './shutdown.js';
+import { startLocalWorker } from './worker.js';
 
 // Node 20 is what this project supports until the pinned SDK moves on; the notice is in the README.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -46,6 +50,16 @@ process.env.DYNAMODB_ENDPOINT = store.endpoint;
 process.env.AWS_REGION ??= 'local';
 process.env.TEMPLATES_DIR = templatesDir;
 process.env.BLOB_DIR ||= join(dataDir, 'compilations');
+// Download links are signed afresh at every start; a link from before a restart is refused.
+process.env.BLOB_SIGNING_KEY = randomBytes(32).toString('base64url');
+// Jobs run in child processes, as Lambda sandboxes; their temporary files live here, and whatever a
+// killed run left is removed now.
+const tmpRoot = join(dataDir, 'tmp');
+rmSync(tmpRoot, { recursive: true, force: true });
+const worker = await startLocalWorker({ tmpRoot, deadLetterFile: join(dataDir, 'dead-letters.jsonl') });
+process.env.WORKER_FUNCTION = worker.functionName;
+process.env.LAMBDA_ENDPOINT = worker.endpoint;
+worker.prewarm();
 const org = catalog.exampleOrganisation;
 const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, [org]);
 let demo = 0;
@@ -54,28 +68,36 @@ if (loaded.length) {
   demo = await loadDemoRecords(catalog, org, dynamoRecordStore(doc, process.env.TABLE_NAME), new Date());
   doc.destroy();
 }
+// Nothing else runs on this store (one runner at a time), so every marked head and unfinished job
+// belongs to a run that died: repair and redispatch them all now, before serving.
+const { sweep } = await import('../../functions/worker.js');
+const { getCompilationDeps } = await import('../../functions/deps.js');
+const swept = await sweep(getCompilationDeps(), { markerAgeMs: 0, graceMs: 0 });
+if (swept.repaired || swept.redispatched || swept.failed)
+  console.log(`repaired ${swept.repaired} record heads left mid-change; jobs: ${swept.redispatched} restarted, ${swept.failed} failed`);
 const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
 const { WEB_DIST, buildWeb } = await import('../../web/build.js');
 await buildWeb();
+const blobs = blobServer({ root: process.env.BLOB_DIR, signingKey: process.env.BLOB_SIGNING_KEY });
+const web = webServer({ distDir: WEB_DIST, keys, org, today: () => shanghaiDate(new Date()) });
 const server = await createApiServer({
   keys,
-  fallback: webServer({ distDir: WEB_DIST, keys, org, today: () => shanghaiDate(new Date()) }),
+  fallback: (req, res) => (blobs.handles(new URL(req.url ?? '/', 'http://localhost').pathname) ? blobs.handle(req, res) : web(req, res)),
 });
+const requests = trackRequests(server);
 await new Promise<void>((ok, fail) => {
   server.once('error', fail);
   server.listen(port, host, ok);
 });
 
-const { handler: compileMonthly } = await import('../../functions/compile-scheduled.js');
+// The schedules go through the worker, as in the cloud: the monthly run at 01:00 on the 1st, and a
+// sweep every quarter of an hour for anything left behind while running.
 const schedule = startMonthlySchedule(async (instant) => {
-  console.log(`monthly ledgers: compiling for ${instant.toISOString()}`);
-  try {
-    const out = await compileMonthly({ time: instant.toISOString() });
-    for (const c of out.compiled) console.log(`  ${c.unit} ${c.period}: ${c.id}`);
-  } catch (err) {
-    console.error(`monthly ledgers failed: ${(err as Error).message}`);
-  }
+  console.log(`monthly ledgers: starting compilation jobs for ${instant.toISOString()}`);
+  worker.invoke({ type: 'monthly', time: instant.toISOString() });
 });
+const sweeper = setInterval(() => worker.invoke({ type: 'sweep' }), 15 * 60_000);
+sweeper.unref();
 
 const today = shanghaiDate(new Date());
 const { port: actualPort } = server.address() as AddressInfo;
@@ -99,9 +121,18 @@ async function stop() {
   stopping = true;
   console.log('stopping…');
   schedule.stop();
+  clearInterval(sweeper);
+  // Requests in flight finish first (10 s at most), then running jobs go back to the queue, and only
+  // then does the store close: our own stop never cuts a change between its version and its head.
+  const cut = await requests.drain(10_000);
+  if (cut) console.error(`stopping: ${cut} requests did not finish within 10 s and were cut`);
+  await worker.stop(10_000);
   rmSync(pidFile, { force: true });
-  server.closeAllConnections();
-  await new Promise<void>((ok) => server.close(() => ok()));
+  // An operation the store was still finishing for a client already gone may report the closed
+  // database; nothing is left to answer it.
+  process.on('uncaughtException', (err) => {
+    if (!/Database is (closed|not open)/.test(err.message)) throw err;
+  });
   await store.close();
   process.exit(0);
 }

@@ -3,7 +3,7 @@
  * the same HTTP adapter that `npm start` uses on a free loopback port. One per test file, since
  * the handlers read their configuration once per process.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,8 @@ import { prepareTable } from '../../infra/local/setup.js';
 import { claimsFor } from '../../infra/local/users.js';
 import { loadDemoRecords } from '../../infra/local/demo.js';
 import { webServer } from '../../infra/local/web.js';
+import { blobServer } from '../../infra/local/blob-server.js';
+import { startLocalWorker, type LocalWorker, type LocalWorkerOptions } from '../../infra/local/worker.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
 import { OTHER_UNIT } from './fixtures.js';
 
@@ -35,8 +37,12 @@ export interface TestApi {
   endpoint: string;
   /** Where compiled workbooks go (BLOB_DIR), removed on close. */
   blobDir: string;
+  /** The local worker that runs jobs in child processes, as `npm start` does. */
+  worker: LocalWorker;
+  /** Polls a job until it is done or failed (bounded), returning its last status body. */
+  waitForJob(location: string, as: string, timeoutMs?: number): Promise<any>;
   token(userId: string, overrides?: Record<string, unknown>): Promise<string>;
-  call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Uint8Array }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Every item in the table, for checking that nothing was written. */
   snapshot(): Promise<unknown[]>;
   close(): Promise<void>;
@@ -51,11 +57,15 @@ export async function startTestApi(
     /** Where the handlers reach the store (a fault proxy). */
     handlerEndpoint?: string;
     env?: Record<string, string>;
+    /** Options for the local worker (a fault hook for its children, a shorter retry delay). */
+    worker?: Partial<LocalWorkerOptions>;
   } = {},
 ): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
   const tableName = `test-${randomUUID()}`;
   const blobDir = mkdtempSync(join(tmpdir(), 'taizhang-blobs-'));
+  const worker = await startLocalWorker({ tmpRoot: join(blobDir, '.tmp'), log: () => {}, retryDelayMs: 100, ...options.worker });
+  const signingKey = randomBytes(32).toString('base64url');
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: options.handlerEndpoint ?? endpoint,
@@ -63,6 +73,9 @@ export async function startTestApi(
     TEMPLATES_DIR,
     CLOCK_FIXED: options.now ?? FIXED_NOW,
     BLOB_DIR: blobDir,
+    BLOB_SIGNING_KEY: signingKey,
+    WORKER_FUNCTION: worker.functionName,
+    LAMBDA_ENDPOINT: worker.endpoint,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.env,
   });
@@ -70,13 +83,22 @@ export async function startTestApi(
   await prepareTable(endpoint, tableName, orgs);
   const keys = await newLocalKeys();
   const today = (options.now ?? FIXED_NOW).slice(0, 10);
-  let fallback;
+  let web: ReturnType<typeof webServer> | undefined;
   if (options.web) {
     const { WEB_DIST, buildWeb } = await import('../../web/build.js');
     await buildWeb({ quiet: true });
-    fallback = webServer({ distDir: WEB_DIST, keys, org: orgs[0]!, today: () => today });
+    web = webServer({ distDir: WEB_DIST, keys, org: orgs[0]!, today: () => today });
   }
-  const server = await createApiServer({ keys, log: () => {}, fallback });
+  const blobs = blobServer({ root: blobDir, signingKey });
+  const server = await createApiServer({
+    keys,
+    log: () => {},
+    fallback: (req, res) => {
+      if (blobs.handles(new URL(req.url ?? '/', 'http://localhost').pathname)) return blobs.handle(req, res);
+      if (web) return web(req, res);
+      res.writeHead(404).end();
+    },
+  });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const doc = createDocumentClient({ region: 'local', endpoint });
@@ -91,30 +113,43 @@ export async function startTestApi(
     return keys.sign({ sub: userId, unit: orgs[0]!.unit.id, roles: [], ...overrides });
   }
 
+  const call: TestApi['call'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
+    let body: string | Uint8Array | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers, body: body as BodyInit | undefined });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed, headers: res.headers };
+  };
+
   return {
     url,
     keys,
     tableName,
     endpoint,
     blobDir,
+    worker,
     token,
-    async call(method, path, opts = {}) {
-      const headers: Record<string, string> = { ...opts.headers };
-      if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
-      let body: string | undefined = opts.raw;
-      if (opts.body !== undefined) {
-        body = JSON.stringify(opts.body);
-        headers['content-type'] ??= 'application/json';
+    call,
+    async waitForJob(location, as, timeoutMs = 60_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const res = await call('GET', location, { as });
+        if (res.status !== 200) throw new Error(`GET ${location} answered ${res.status}: ${JSON.stringify(res.body)}`);
+        if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
+        if (Date.now() > until) throw new Error(`job ${location} still ${res.body.status} after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
       }
-      const res = await fetch(url + path, { method, headers, body });
-      const text = await res.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: res.status, body: parsed, headers: res.headers };
     },
     async snapshot() {
       const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -122,6 +157,7 @@ export async function startTestApi(
       return (out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
     },
     async close() {
+      await worker.stop(2_000);
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
       doc.destroy();

@@ -15,11 +15,13 @@ import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import S3rver from 's3rver';
 import { readCatalog } from '../../functions/core/templates/catalog.js';
-import { ROUTES, SCHEDULED, type RouteDef } from '../../functions/routes.js';
+import { ROUTES, WORKER, type RouteDef } from '../../functions/routes.js';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { BUNDLE_FILE, copyTemplatesCommands, esbuildOptions, REPO_ROOT } from '../../infra/cloud/bundling.js';
 import { prepareTable } from '../../infra/local/setup.js';
 
-const ENTRIES = [...new Set(ROUTES.map((r) => r.entry)), SCHEDULED.entry];
+const ENTRIES = [...new Set(ROUTES.map((r) => r.entry)), WORKER.entry];
 /** A leader of the example organisation, as API Gateway hands the claims over: strings, arrays flattened. */
 const CLAIMS = { sub: 'li-na', unit: 'example-bureau', roles: '[leader]' };
 
@@ -46,7 +48,7 @@ writeFileSync(process.env.BUNDLE_RESULT, JSON.stringify(out));
 
 interface RunResult {
   handler: string;
-  results: ({ statusCode?: number; headers?: Record<string, string>; compiled?: { period: string; id?: string }[] } | null)[];
+  results: ({ statusCode?: number; headers?: Record<string, string>; compiled?: { period: string; id?: string }[]; outcome?: string } | null)[];
 }
 
 async function invoke(entry: string, events: unknown[]): Promise<RunResult> {
@@ -63,6 +65,9 @@ async function invoke(entry: string, events: unknown[]): Promise<RunResult> {
       // What differs locally: the embedded store instead of DynamoDB, an S3-compatible server
       // on loopback (s3rver) instead of S3, with its well-known test key.
       S3_ENDPOINT: s3Endpoint,
+      // A stand-in for Lambda's Invoke API that keeps what the bundle hands to the worker.
+      LAMBDA_ENDPOINT: lambdaEndpoint,
+      WORKER_FUNCTION: 'bundle-worker',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'local',
@@ -80,8 +85,22 @@ const BUCKET = 'bundle-check';
 let s3: S3rver;
 let s3Endpoint = '';
 afterAll(() => s3?.close());
+const invoked: unknown[] = [];
+let lambda: Server;
+let lambdaEndpoint = '';
+afterAll(() => lambda?.close());
 
 beforeAll(async () => {
+  lambda = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (req.headers['x-amz-invocation-type'] === 'Event') invoked.push(JSON.parse(body));
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((ok) => lambda.listen(0, '127.0.0.1', ok));
+  lambdaEndpoint = `http://127.0.0.1:${(lambda.address() as AddressInfo).port}`;
   s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: mkdtempSync(join(tmpdir(), 'bundle-s3-')), configureBuckets: [{ name: BUCKET }] });
   s3Endpoint = `http://127.0.0.1:${(await s3.run()).port}`;
   await prepareTable(inject('dynamoEndpoint'), tableName, [readCatalog(join(REPO_ROOT, 'templates')).exampleOrganisation]);
@@ -135,15 +154,18 @@ describe('the bundle check', () => {
     expect(readdirSync(join(dir, 'templates', 'forms')).length).toBeGreaterThan(0);
 
     const routes = ROUTES.filter((r) => r.entry === entry);
-    const scheduledEvent = { source: 'aws.scheduler', 'detail-type': 'Scheduled Event', detail: {} };
-    const run = await invoke(entry, entry === SCHEDULED.entry ? [scheduledEvent] : routes.map(fixtureEvent));
+    const run = await invoke(entry, entry === WORKER.entry ? [{ type: 'monthly' }] : routes.map(fixtureEvent));
     expect(run.handler).toBe('function');
-    if (entry === SCHEDULED.entry) {
-      // The month just ended and the year to date, written as workbooks to the S3-compatible server.
-      const compiled = run.results[0]?.compiled ?? [];
-      console.log(`bundle ${entry}: compiled ${compiled.map((c) => c.period).join(', ')}`);
-      expect(compiled).toHaveLength(2);
-      expect(compiled.every((c) => c.id)).toBe(true);
+    if (entry === WORKER.entry) {
+      // The month just ended and the year to date, handed out as jobs; then the jobs themselves,
+      // run by the bundle and written as workbooks to the S3-compatible server.
+      const started = run.results[0]?.compiled ?? [];
+      expect(started).toHaveLength(2);
+      const jobs = invoked.filter((e) => (e as { type?: string }).type === 'job');
+      expect(jobs.map((e) => (e as { id: string }).id).sort()).toEqual(started.map((c) => c.id).sort());
+      const ran = await invoke(entry, jobs);
+      console.log(`bundle ${entry}: compiled ${started.map((c) => c.period).join(', ')}: ${ran.results.map((r) => r?.outcome).join(', ')}`);
+      expect(ran.results.map((r) => r?.outcome)).toEqual(['done', 'done']);
       return;
     }
 

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SCHEDULED } from '../../functions/routes.js';
+import { WORKER } from '../../functions/routes.js';
 import { MONTHLY_RETRY, MONTHLY_RULE_EXPRESSION } from '../../infra/cloud/constructs/monthly-job.js';
 import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
 import { buildApp } from '../../infra/cloud/taizhang.js';
@@ -63,7 +63,7 @@ describe('the China partition (cn-northwest-1, aws-cn)', () => {
 
   it('can fire the monthly job from an EventBridge rule instead, at 17:00 UTC on the last day of the month', () => {
     expect(typesOf(chinaWithRule).has('AWS::Scheduler::Schedule')).toBe(false);
-    const fnId = chinaWithRule.stack.getLogicalId(chinaWithRule.stack.functions.get(SCHEDULED.entry)!.node.defaultChild as never);
+    const fnId = chinaWithRule.stack.getLogicalId(chinaWithRule.stack.functions.get(WORKER.entry)!.node.defaultChild as never);
     const dlqId = chinaWithRule.stack.getLogicalId(chinaWithRule.stack.monthly.deadLetterQueue.node.defaultChild as never);
     chinaWithRule.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: MONTHLY_RULE_EXPRESSION,

@@ -3,12 +3,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROLES } from '../../functions/core/templates/templates.js';
-import { ROUTES, SCHEDULED } from '../../functions/routes.js';
-import { TABLE } from '../../functions/store/table.js';
+import { ROUTES, WORKER } from '../../functions/routes.js';
+import { projectionOf, TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
-import { MONTHLY_RETRY, MONTHLY_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
-import { API_THROTTLE, NONCURRENT_VERSION_DAYS, REMINDER_SENDER, usesBucket } from '../../infra/cloud/stack.js';
+import { MONTHLY_RETRY, SWEEP_MINUTES, WORKER_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
+import { API_THROTTLE, NONCURRENT_VERSION_DAYS, REMINDER_SENDER, usesBucket, WORKER_MEMORY_MB } from '../../infra/cloud/stack.js';
 import { COMMERCIAL, synthesise } from './synth.js';
 
 const synth = synthesise(COMMERCIAL);
@@ -26,7 +26,7 @@ const isCdkHandler = (logicalId: string) => /^Custom(CDKBucketDeployment|S3AutoD
 const tableId = id(stack.table.node.defaultChild);
 const bucketId = id(stack.bucket.node.defaultChild);
 const dlqId = id(stack.monthly.deadLetterQueue.node.defaultChild);
-const entries = [...new Set(ROUTES.map((r) => r.entry)), SCHEDULED.entry];
+const entries = [...new Set(ROUTES.map((r) => r.entry)), WORKER.entry];
 const fnOf = (entry: string) => stack.functions.get(entry)!;
 const fnResource = (entry: string) => resources[id(fnOf(entry).node.defaultChild)]!;
 /** Written out by hand, not derived from the stack: which functions may do what to the table. */
@@ -35,12 +35,14 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-template': 'read',
   'get-me': 'read',
   'get-organisation': 'read',
-  'list-submissions': 'read',
-  'get-compliance': 'read',
-  'get-my-obligations': 'read',
-  'get-assessment': 'read',
-  'list-reminders': 'read',
+  // Reads of records repair heads a crash left behind (a conditional put).
+  'list-submissions': 'read-repair',
+  'get-compliance': 'read-repair',
+  'get-my-obligations': 'read-repair',
+  'get-assessment': 'read-repair',
+  'list-reminders': 'read-repair',
   'list-compilations': 'read',
+  'get-compilation': 'read',
   'get-compilation-file': 'read',
   'get-submission': 'read-repair',
   'get-submission-history': 'read-repair',
@@ -73,9 +75,11 @@ describe('the records table', () => {
           { AttributeName: i.partitionKey, KeyType: 'HASH' },
           { AttributeName: i.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        Projection: { ProjectionType: projectionOf(i) },
       })),
     );
+    // The in-flight index is sparse and keys-only: a reader fetches the item itself.
+    expect(table.Properties.GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'inFlight').Projection).toEqual({ ProjectionType: 'KEYS_ONLY' });
     const names = new Set([TABLE.partitionKey, TABLE.sortKey, ...TABLE.indexes.flatMap((i) => [i.partitionKey, i.sortKey])]);
     expect(table.Properties.AttributeDefinitions).toEqual([...names].map((n) => ({ AttributeName: n, AttributeType: 'S' })));
     expect(table.Properties.TimeToLiveSpecification).toEqual({ AttributeName: TABLE.ttlAttribute, Enabled: true });
@@ -155,9 +159,12 @@ describe('the functions', () => {
         TABLE_NAME: { Ref: tableId },
         ...(usesBucket(entry) ? { BUCKET_NAME: { Ref: bucketId } } : {}),
         ...(entry === REMINDER_SENDER ? { NOTIFIER: 'log' } : {}),
+        // Only the route that starts jobs is told the worker; the worker learns its own name from Lambda.
+        ...(entry === 'create-compilation' ? { WORKER_FUNCTION: ref(fnOf(WORKER.entry).node.defaultChild) } : {}),
       });
+      expect(JSON.stringify(fnResource(entry).Properties.Environment.Variables), entry).not.toContain('TAIZHANG_FAULT');
     }
-    expect(usesBucket(SCHEDULED.entry)).toBe(true);
+    expect(usesBucket(WORKER.entry)).toBe(true);
   });
 
   it('may read the table on GET routes (and repair a head when opening a record), read and write it elsewhere, write only their own logs, and reach only workbook objects', () => {
@@ -179,8 +186,8 @@ describe('the functions', () => {
         ...(usesBucket(entry)
           ? [{ effect: 'Allow', actions: [...BUCKET_ACTIONS].sort(), resources: [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }], condition: undefined }]
           : []),
-        ...(entry === SCHEDULED.entry
-          ? [{ effect: 'Allow', actions: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], resources: [{ 'Fn::GetAtt': [dlqId, 'Arn'] }], condition: undefined }]
+        ...(entry === WORKER.entry
+          ? [{ effect: 'Allow', actions: ['sqs:SendMessage'], resources: [{ 'Fn::GetAtt': [dlqId, 'Arn'] }], condition: undefined }]
           : []),
       ].sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
       expect(statementsOf(entry), entry).toEqual(expected);
@@ -265,29 +272,55 @@ describe('the API', () => {
   });
 });
 
-describe('the monthly job', () => {
-  it('runs at 01:00 on the 1st in Shanghai, retries delivery, and dead-letters what it cannot deliver', () => {
-    const [[, schedule]] = ofType('AWS::Scheduler::Schedule') as [[string, any]];
-    expect(schedule.Properties).toMatchObject({
-      ScheduleExpression: 'cron(0 1 1 * ? *)',
+describe('the worker', () => {
+  const worker = () => fnResource(WORKER.entry).Properties;
+
+  it('runs up to 15 minutes with a whole vCPU, and no API function waits that long', () => {
+    expect(worker()).toMatchObject({ Timeout: 900, MemorySize: WORKER_MEMORY_MB, DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] } } });
+    for (const entry of entries.filter((e) => e !== WORKER.entry)) {
+      expect(fnResource(entry).Properties.Timeout, entry).toBe(10);
+      expect(fnResource(entry).Properties.MemorySize, entry).toBe(512);
+    }
+  });
+
+  it('is retried once, then tells itself (to fail the job) and dead-letters the event', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fnOf(WORKER.entry).node.defaultChild),
+      MaximumRetryAttempts: WORKER_RUN_RETRIES,
+      DestinationConfig: { OnFailure: { Destination: getAtt(fnOf(WORKER.entry).node.defaultChild) } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  });
+
+  it('may be invoked by itself and by the route that starts jobs, by a policy of their own', () => {
+    const invokes = ofType('AWS::IAM::Policy')
+      .map(([, p]) => p.Properties)
+      .filter((p) => JSON.stringify(p.PolicyDocument).includes('lambda:InvokeFunction'))
+      // The schedules' own roles (made by the scheduler targets) invoke it too.
+      .filter((p) => !/^SchedulerRole/.test(p.Roles[0].Ref));
+    expect(invokes.map((p) => p.Roles[0].Ref).sort()).toEqual(
+      [WORKER.entry, 'create-compilation'].map((e) => id(fnOf(e).serviceRole.node.defaultChild)).sort(),
+    );
+    for (const p of invokes) expect(p.PolicyDocument.Statement).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(fnOf(WORKER.entry).node.defaultChild) }]);
+  });
+
+  it('gets the monthly run at 01:00 on the 1st in Shanghai with its firing time, retried and dead-lettered', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    const monthly = schedules.find((x) => x.ScheduleExpression === 'cron(0 1 1 * ? *)');
+    expect(monthly).toMatchObject({
       ScheduleExpressionTimezone: 'Asia/Shanghai',
       FlexibleTimeWindow: { Mode: 'OFF' },
       State: 'ENABLED',
       Target: {
-        Arn: getAtt(fnOf(SCHEDULED.entry).node.defaultChild),
+        Arn: getAtt(fnOf(WORKER.entry).node.defaultChild),
+        Input: JSON.stringify({ type: 'monthly', time: '<aws.scheduler.scheduled-time>' }),
         RetryPolicy: { MaximumRetryAttempts: MONTHLY_RETRY.attempts, MaximumEventAgeInSeconds: MONTHLY_RETRY.maxEventAge.toSeconds() },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
       },
     });
-  });
-
-  it('sends a run that failed after its retries to the same dead-letter queue', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: ref(fnOf(SCHEDULED.entry).node.defaultChild),
-      MaximumRetryAttempts: MONTHLY_RUN_RETRIES,
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId, 'Arn'] } } },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    const sweep = schedules.find((x) => x.ScheduleExpression === `rate(${SWEEP_MINUTES} minutes)`);
+    expect(sweep?.Target).toMatchObject({ Arn: getAtt(fnOf(WORKER.entry).node.defaultChild), Input: JSON.stringify({ type: 'sweep' }) });
+    expect(schedules).toHaveLength(2);
   });
 });
 
@@ -295,33 +328,32 @@ describe('the alarms', () => {
   const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
   const [[topicId]] = ofType('AWS::SNS::Topic') as [[string, unknown]];
 
-  it('watch every function, the dead-letter queue and the API, and all notify the alarm topic', () => {
-    for (const entry of entries) {
-      const fnName = ref(fnOf(entry).node.defaultChild);
-      expect(alarms, entry).toContainEqual(
-        expect.objectContaining({
-          Namespace: 'AWS/Lambda',
-          MetricName: 'Errors',
-          Dimensions: [{ Name: 'FunctionName', Value: fnName }],
-          Statistic: 'Sum',
-          Threshold: 1,
-          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        }),
-      );
-    }
-    expect(alarms).toContainEqual(
-      expect.objectContaining({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
-        Threshold: 1,
-      }),
+  const metricsOf = (a: any) => (a.Metrics as any[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+
+  it('are two, each a sum over what covers every failure, reading five metrics in all (under $1 a month)', () => {
+    expect(alarms).toHaveLength(2);
+    const byId = Object.fromEntries(alarms.map((a) => [a.AlarmDescription.split(':')[0], a]));
+    const api = byId['Taizhang API failed']!;
+    expect(api.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(serverErrors, 0) + FILL(failures, 0)');
+    expect(metricsOf(api)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' }),
+        { Namespace: 'Taizhang', MetricName: 'ApiFailures' },
+      ]),
     );
-    expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'AWS/ApiGateway', MetricName: '5xx' }));
-    expect(alarms).toHaveLength(entries.length + 2);
+    const worker = byId['Taizhang worker failed']!;
+    expect(metricsOf(worker)).toEqual(
+      expect.arrayContaining([
+        { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: ref(fnOf(WORKER.entry).node.defaultChild) }] },
+        { Namespace: 'Taizhang', MetricName: 'JobFailures' },
+        { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }] },
+      ]),
+    );
+    expect(alarms.flatMap(metricsOf)).toHaveLength(5);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(a.TreatMissingData).toBe('notBreaching');
+      expect(a).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 1 });
     }
   });
 

@@ -269,8 +269,9 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['PUT',    '/api/assessment/{period}/items/{itemId}', '/api/assessment/2026/items/A10',         403, 403, 403, 200, 403, 200],
   ['GET',    '/api/reminders',                          '/api/reminders',                         403, 403, 403, 200, 403, 200],
   ['POST',   '/api/reminders/send',                     '/api/reminders/send',                    403, 403, 403, 200, 403, 200],
-  ['POST',   '/api/compilations',                       '/api/compilations',                      201, 403, 403, 201, 403, 201],
+  ['POST',   '/api/compilations',                       '/api/compilations',                      202, 403, 403, 202, 403, 202],
   ['GET',    '/api/compilations',                       '/api/compilations?period=2026-11',       200, 403, 403, 200, 403, 200],
+  ['GET',    '/api/compilations/{id}',                  '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      404, 403, 403, 404, 403, 404],
   ['GET',    '/api/compilations/{id}/file',             '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 404, 403, 403, 404, 403, 404],
 ];
 
@@ -603,8 +604,16 @@ describe('bearer tokens', () => {
       Object.fromEntries(
         ROUTES.map((r) => [
           `${r.method} ${r.path}`,
-          // The file route is asked for a record's id, which names no compilation: 404 past the token.
-          r.path === '/api/compilations/{id}/file' ? 404 : r.method === 'POST' && r.path !== '/api/reminders/send' ? 201 : r.method === 'DELETE' ? 204 : 200,
+          // The compilation routes are asked for a record's id, which names no compilation: 404 past the token.
+          r.path.startsWith('/api/compilations/{id}')
+            ? 404
+            : r.path === '/api/compilations' && r.method === 'POST'
+              ? 202
+              : r.method === 'POST' && r.path !== '/api/reminders/send'
+                ? 201
+                : r.method === 'DELETE'
+                  ? 204
+                  : 200,
         ]),
       ),
     );

@@ -15,7 +15,7 @@ interface Case {
   method?: string;
   path?: string;
   body?: unknown;
-  raw?: string;
+  raw?: string | Buffer;
   headers?: Record<string, string>;
   status: number;
   /** The path the first error must name (400 only). */
@@ -23,6 +23,11 @@ interface Case {
 }
 
 const m = (o: Record<string, unknown>) => memberReport(o);
+/** The JSON of a valid record with raw bytes spliced into its summary. */
+const withBytes = (bytes: number[]) => {
+  const [head, tail] = JSON.stringify(memberReport()).split('综合汇报。');
+  return Buffer.concat([Buffer.from(`${head}综合汇报`), Buffer.from(bytes), Buffer.from(`。${tail}`)]);
+};
 const s = (o: Record<string, unknown>) => studySession(o);
 
 const cases: Case[] = [
@@ -47,6 +52,13 @@ const cases: Case[] = [
   { name: 'a newline in a one-line text', body: m({ position: '副局长\n兼任' }), status: 400, errorPath: 'data.position' },
   { name: 'a control character', body: m({ summary: '汇报内容摘要\u0007包含响铃字符' }), status: 400, errorPath: 'data.summary' },
   { name: 'a lone surrogate', raw: JSON.stringify(memberReport()).replace('综合汇报。', '综合汇报\\ud800。'), status: 400, errorPath: 'data.summary' },
+  { name: 'a byte 0xFF, which is never UTF-8', raw: withBytes([0xff]), status: 400, errorPath: '' },
+  { name: 'a three-byte character cut after two bytes', raw: withBytes([0xe6, 0xb1]), status: 400, errorPath: '' },
+  { name: 'an overlong encoding of "/"', raw: withBytes([0xc0, 0xaf]), status: 400, errorPath: '' },
+  { name: 'an encoded surrogate (CESU-8)', raw: withBytes([0xed, 0xa0, 0x80]), status: 400, errorPath: '' },
+  { name: 'a GBK body declared as GBK', raw: withBytes([0xbb, 0xe3, 0xb1, 0xa8]), headers: { 'content-type': 'application/json; charset=gbk' }, status: 415, errorPath: 'Content-Type' },
+  { name: 'a UTF-8 body declared as GBK', body: memberReport(), headers: { 'content-type': 'application/json; charset=gbk' }, status: 415, errorPath: 'Content-Type' },
+  { name: 'a body declared as ISO-8859-1', body: memberReport(), headers: { 'content-type': 'application/json;charset="ISO-8859-1"' }, status: 415, errorPath: 'Content-Type' },
   { name: 'a text one over its limit', body: m({ position: '职'.repeat(31) }), status: 400, errorPath: 'data.position' },
   { name: 'a long text under its minimum', body: m({ summary: '太短' }), status: 400, errorPath: 'data.summary' },
   { name: 'an impossible date', body: m({ reportDate: '2026-02-30' }), status: 400, errorPath: 'data.reportDate' },
@@ -86,6 +98,18 @@ const cases: Case[] = [
   { name: 'a list with an unknown parameter', method: 'GET', path: '/api/submissions?sort=asc', status: 400, errorPath: 'query.sort' },
   { name: 'a list with an unknown scope', method: 'GET', path: '/api/submissions?scope=all', status: 400, errorPath: 'query.scope' },
 ];
+
+describe('charsets that are fine', () => {
+  it.each(['application/json; charset=utf-8', 'application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json'])(
+    'accepts %s and keeps every character as sent',
+    async (type) => {
+      const body = memberReport({ summary: `${type} 的汇报内容，含 𠮷 与「引号」。` });
+      const res = await api.call('POST', '/api/submissions', { as: 'li-na', raw: Buffer.from(JSON.stringify(body)), headers: { 'content-type': type } });
+      expect(res.status).toBe(201);
+      expect(res.body.data.summary).toBe(body.data.summary);
+    },
+  );
+});
 
 describe('bad input', () => {
   it('has at least 40 cases', () => {

@@ -2,16 +2,24 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { memberReport } from '../helpers/fixtures.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../../functions/store/client.js';
+import { dynamoRecordStore } from '../../functions/store/records.js';
+import { keys } from '../../functions/store/keys.js';
 
 // The handlers reach the store through a proxy that can throttle or cut them off; the test
 // itself reads the store directly, to see exactly what was written.
 let proxy: FaultProxy;
 let api: TestApi;
+const doc = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
+const rawHead = async (id: string) =>
+  (await doc.send(new GetCommand({ TableName: api.tableName, Key: { pk: keys.record(id), sk: keys.head }, ConsistentRead: true }))).Item!;
 beforeAll(async () => {
   proxy = await startFaultProxy(inject('dynamoEndpoint'));
   api = await startTestApi({ handlerEndpoint: proxy.endpoint });
 });
 afterAll(async () => {
+  doc.destroy();
   await api.close();
   await proxy.close();
 });
@@ -47,23 +55,66 @@ describe('store faults', () => {
     expect((await api.call('GET', `/api/submissions/${rec.id}`, { as: 'li-na' })).body).toEqual(rec);
   });
 
-  it('repairs an edit cut off between its version and its head on the next read', async () => {
+  it('shows an edit cut off between its version and its head in the list, without anyone opening the record', async () => {
     const { body: rec } = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
     const data = { ...rec.data, summary: '中断前写入的新版本汇报内容摘要。' };
-    // The version item gets through; the head update after it is cut off.
+    // The marker (an update) and the version item get through; the head put after them is cut off.
     proxy.set({ kind: 'cut-after', pass: 1, target: 'PutItem' });
     const cut = await api.call('PUT', `/api/submissions/${rec.id}`, { as: 'li-na', body: { data, version: 1 } });
     proxy.set({ kind: 'none' });
     expect(cut.status).toBe(503);
-    const stale = await api.call('GET', '/api/submissions?scope=mine&limit=100', { as: 'li-na' });
-    expect(stale.body.items.find((r: { id: string }) => r.id === rec.id).version).toBe(1);
+    const head = await rawHead(rec.id);
+    expect([head.version, head.pendingVersion]).toEqual([1, 2]);
 
-    const read = await api.call('GET', `/api/submissions/${rec.id}`, { as: 'li-na' });
-    expect(read.body).toMatchObject({ version: 2, data });
     const listed = await api.call('GET', '/api/submissions?scope=mine&limit=100', { as: 'li-na' });
+    expect(listed.body.items.find((r: { id: string }) => r.id === rec.id)).toMatchObject({ version: 2, data });
+    const repaired = await rawHead(rec.id);
+    expect(repaired.version).toBe(2);
+    expect(repaired).not.toHaveProperty('pendingVersion');
+    expect(repaired).not.toHaveProperty('flightPk');
+    const read = await api.call('GET', `/api/submissions/${rec.id}`, { as: 'li-na' });
     expect(listed.body.items.find((r: { id: string }) => r.id === rec.id)).toEqual(read.body);
     const history = await api.call('GET', `/api/submissions/${rec.id}/history`, { as: 'li-na' });
     expect(history.body.items.map((h: { version: number }) => h.version)).toEqual([1, 2]);
+  });
+
+  it('lists and counts a create cut off after its version, found through the in-flight index', async () => {
+    const body = memberReport({ reportDate: '2026-09-09', summary: '只写入了版本、未写入头部的汇报内容。' });
+    proxy.set({ kind: 'cut-after', pass: 1, target: 'PutItem' });
+    const cut = await api.call('POST', '/api/submissions', { as: 'li-na', body, headers: { 'idempotency-key': 'create-cut-after-version' } });
+    proxy.set({ kind: 'none' });
+    expect(cut.status).toBe(503);
+    // The head holds only the marker, so it is in no record index: the unit's in-flight partition finds it.
+    const listed = await api.call('GET', '/api/submissions?scope=mine&limit=100', { as: 'li-na' });
+    const found = listed.body.items.filter((r: { data: { summary: string } }) => r.data.summary === body.data.summary);
+    expect(found).toHaveLength(1);
+    const compliance = await api.call('GET', '/api/compliance?period=2026-H2', { as: 'li-na' });
+    expect(compliance.body.rows.flatMap((r: { records: string[] }) => r.records)).toContain(found[0].id);
+    const retry = await api.call('POST', '/api/submissions', { as: 'li-na', body, headers: { 'idempotency-key': 'create-cut-after-version' } });
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).toBe(found[0].id);
+  });
+
+  it('leaves a change that never wrote its version out of every view, and clears its marker once old', async () => {
+    const { body: rec } = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
+    const data = { ...rec.data, summary: '从未写入的修改内容，不应出现在任何地方。' };
+    // Only the marker gets through: the version item is cut off.
+    proxy.set({ kind: 'cut-after', pass: 0, target: 'PutItem' });
+    const cut = await api.call('PUT', `/api/submissions/${rec.id}`, { as: 'li-na', body: { data, version: 1 } });
+    proxy.set({ kind: 'none' });
+    expect(cut.status).toBe(503);
+    expect((await rawHead(rec.id)).pendingVersion).toBe(2);
+    const listed = await api.call('GET', '/api/submissions?scope=mine&limit=100', { as: 'li-na' });
+    expect(listed.body.items.find((r: { id: string }) => r.id === rec.id)).toEqual(rec);
+    // Young, it may belong to a request still running, so a read leaves it; the sweep clears an old one.
+    expect((await rawHead(rec.id)).pendingVersion).toBe(2);
+    const store = dynamoRecordStore(doc, api.tableName);
+    expect(await store.repairInFlight!('example-bureau', { olderThanMs: 0 })).toBeGreaterThanOrEqual(1);
+    const head = await rawHead(rec.id);
+    expect(head).not.toHaveProperty('pendingVersion');
+    expect(head.version).toBe(1);
+    // And the record takes the next edit as usual.
+    expect((await api.call('PUT', `/api/submissions/${rec.id}`, { as: 'li-na', body: { data, version: 1 } })).status).toBe(200);
   });
 
   it('lets a client retry a create that was cut off, with one record as the result', async () => {

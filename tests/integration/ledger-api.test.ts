@@ -9,9 +9,23 @@ import { openWorkbook } from '../helpers/ledger.js';
 let api: TestApi;
 const ids: Record<string, string> = {};
 
+/** The file route answers with a signed link (302); the link gives the bytes. */
 async function download(path: string, as: string) {
   const res = await fetch(api.url + path, { headers: { authorization: `Bearer ${await api.token(as)}` }, redirect: 'manual' });
-  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  if (res.status !== 302) return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+  const link = res.headers.get('location')!;
+  const file = await fetch(new URL(link, api.url));
+  return { status: file.status, headers: file.headers, bytes: Buffer.from(await file.arrayBuffer()), link };
+}
+
+/** Starts a compilation job and waits for it: 202 with Location, then polled to the end. */
+async function compile(as: string, body: unknown) {
+  const res = await api.call('POST', '/api/compilations', { as, body });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.headers.get('location')).toBe(`/api/compilations/${res.body.id}`);
+  const job = await api.waitForJob(res.headers.get('location')!, as);
+  expect(job.status, JSON.stringify(job)).toBe('done');
+  return { accepted: res.body, job, body: job.compilation };
 }
 
 beforeAll(async () => {
@@ -37,9 +51,11 @@ const rowsOf = (body: any, templateId: string) => body.sheets.find((s: any) => s
 describe('compiling on demand', () => {
   let first: any;
 
-  it('compiles the current month up to today for the office, 201 with its metadata', async () => {
-    const res = await api.call('POST', '/api/compilations', { as: 'sun-li', body: { period: '2026-11' } });
-    expect(res.status).toBe(201);
+  it('compiles the current month up to today for the office as a job: 202, then done with its metadata', async () => {
+    const res = await compile('sun-li', { period: '2026-11' });
+    expect(res.accepted).toMatchObject({ status: 'queued', progress: { done: 0 }, kind: 'compile', period: '2026-11' });
+    expect(res.job.progress.done).toBe(res.job.progress.total);
+    expect(res.job.progress.total).toBe(3);
     first = res.body;
     expect(first).toMatchObject({
       unit: 'example-bureau',
@@ -54,7 +70,7 @@ describe('compiling on demand', () => {
       filename: '2026年11月意识形态工作台账.xlsx',
     });
     expect(first.id).toMatch(/^2026-11\.[0-9A-Z]{26}$/);
-    expect(res.headers.get('location')).toBe(`/api/compilations/${first.id}`);
+    expect(first.id).toBe(res.job.id);
     expect(first.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(first.size).toBeGreaterThan(5000);
     expect(first).not.toHaveProperty('blobKey');
@@ -83,8 +99,7 @@ describe('compiling on demand', () => {
   });
 
   it('supersedes the earlier run when compiled again, keeping one current per period', async () => {
-    const again = await api.call('POST', '/api/compilations', { as: 'zhang-wei', body: { period: '2026-11' } });
-    expect(again.status).toBe(201);
+    const again = await compile('zhang-wei', { period: '2026-11' });
     expect(again.body).toMatchObject({ current: true, supersedes: first.id, byName: '张伟（示例）' });
     const list = await api.call('GET', '/api/compilations?period=2026-11', { as: 'sun-li' });
     expect(list.status).toBe(200);
@@ -99,8 +114,7 @@ describe('compiling on demand', () => {
   });
 
   it('compiles the year so far, counting every month', async () => {
-    const res = await api.call('POST', '/api/compilations', { as: 'sun-li', body: { period: '2026' } });
-    expect(res.status).toBe(201);
+    const res = await compile('sun-li', { period: '2026' });
     expect(res.body).toMatchObject({ period: '2026', asOf: '2026-11-28', filename: '2026年度意识形态工作台账.xlsx' });
     expect(rowsOf(res.body, 'study-session')).toBe(3);
     const all = await api.call('GET', '/api/compilations', { as: 'sun-li' });
@@ -109,8 +123,7 @@ describe('compiling on demand', () => {
   });
 
   it('compiles a period without records: every ledger has its headers only, and no error', async () => {
-    const res = await api.call('POST', '/api/compilations', { as: 'sun-li', body: { period: '2026-01' } });
-    expect(res.status).toBe(201);
+    const res = await compile('sun-li', { period: '2026-01' });
     expect(res.body.asOf).toBe('2026-01-31');
     for (const s of res.body.sheets.filter((x: any) => x.templateId)) expect(s.rows).toBe(0);
     const wb = await openWorkbook((await download(res.body.file, 'sun-li')).bytes);

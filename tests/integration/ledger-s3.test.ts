@@ -53,8 +53,14 @@ describe('the S3 blob store', () => {
     expect(await store().stream('compilations/u/none.xlsx')).toBeUndefined();
   });
 
-  it('presigns a five-minute link that downloads under the Chinese file name', async () => {
-    const url = await store().url!('compilations/u/2026-11/a.xlsx', filename);
+  it('presigns a five-minute link that downloads under the Chinese file name, once the object checks out', async () => {
+    const bytes = Buffer.from('台账'.repeat(50_000));
+    const file = { filename, fallback: 'a.xlsx', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    expect(await store().link('compilations/u/2026-11/a.xlsx', { ...file, size: file.size - 1 })).toBe('damaged');
+    expect(await store().link('compilations/u/2026-11/none.xlsx', file)).toBe('missing');
+    const link = await store().link('compilations/u/2026-11/a.xlsx', file);
+    if (typeof link === 'string') throw new Error(link);
+    const url = link.url;
     expect(url.startsWith(`${endpoint}/${BUCKET}/compilations/u/2026-11/a.xlsx?`)).toBe(true);
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
     const res = await fetch(url);
@@ -68,8 +74,10 @@ describe('the S3 blob store', () => {
 describe('compilations with a bucket', () => {
   it('stores the workbook in S3 and answers the file route with a redirect to a presigned link', async () => {
     expect((await api.call('POST', '/api/submissions', { as: 'sun-li', body: studySession({ date: '2026-11-02' }) })).status).toBe(201);
-    const created = await api.call('POST', '/api/compilations', { as: 'sun-li', body: { period: '2026-11' } });
-    expect(created.status).toBe(201);
+    const accepted = await api.call('POST', '/api/compilations', { as: 'sun-li', body: { period: '2026-11' } });
+    expect(accepted.status).toBe(202);
+    const job = await api.waitForJob(accepted.headers.get('location')!, 'sun-li');
+    const created = { body: job.compilation };
     const res = await fetch(api.url + created.body.file, {
       headers: { authorization: `Bearer ${await api.token('sun-li')}` },
       redirect: 'manual',

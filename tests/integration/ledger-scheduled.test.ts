@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { CompilationDeps } from '../../functions/core/ledger/compilation.js';
 import { parsePeriod } from '../../functions/core/periods.js';
-import { handler } from '../../functions/compile-scheduled.js';
+import { handler as worker } from '../../functions/worker.js';
 import { getCompilationDeps } from '../../functions/deps.js';
 import { compileLedgers } from '../../functions/ledger/compile.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
@@ -22,6 +22,14 @@ beforeAll(async () => {
   }
 });
 afterAll(() => api.close());
+
+const ctx = { awsRequestId: 'monthly-test' };
+/** The monthly event, as the schedule sends it to the worker; then the jobs it started, run to the end. */
+async function handler(event: Record<string, unknown>) {
+  const out = (await worker({ type: 'monthly', ...event }, ctx)) as { compiled: { unit: string; period: string; id: string }[] };
+  await api.worker.idle();
+  return out;
+}
 
 const list = async (period: string, unit = 'example-bureau') =>
   (await api.call('GET', `/api/compilations?period=${period}`, { as: unit === 'example-bureau' ? 'sun-li' : 'other-office' })).body.items as any[];
@@ -57,9 +65,13 @@ describe('the monthly job', () => {
     expect(years.find((c) => c.asOf === '2026-10-31')).toMatchObject({ current: false, superseded: true });
   });
 
-  it('run twice for the same month keeps one current compilation, the rerun superseding the first', async () => {
+  it('retried for the same firing starts no second job, and a later run supersedes the first', async () => {
     // The same instant as the first run, written with Shanghai's offset, as a retry might send it.
-    const out = await handler({ time: '2026-12-01T01:00:00+08:00', 'detail-type': 'Scheduled Event' });
+    const first = (await list('2026-11'))[0];
+    const retry = await handler({ time: '2026-12-01T01:00:00+08:00' });
+    expect(retry.compiled.find((o) => o.unit === 'example-bureau' && o.period === '2026-11')!.id).toBe(first.id);
+    expect(await list('2026-11')).toHaveLength(1);
+    const out = await handler({ time: '2026-12-01T01:00:05+08:00' });
     expect(out.compiled[0]!.period).toBe('2026-11');
     const runs = await list('2026-11');
     expect(runs).toHaveLength(2);
@@ -73,7 +85,7 @@ describe('the monthly job', () => {
     // The test clock shows 28 November: October is the month that ended.
     const out = await handler({});
     expect(out.compiled[0]!.period).toBe('2026-10');
-    await expect(handler({ time: 'yesterday' })).rejects.toThrow(/ISO-8601/);
+    await expect(handler({ time: 'yesterday' })).rejects.toThrow(/not an event it knows/);
   });
 });
 
@@ -97,5 +109,8 @@ describe('a compilation that fails', () => {
     expect(runs[0].file).toBeUndefined();
     const file = await api.call('GET', `/api/compilations/${runs[1].id}/file`, { as: 'sun-li' });
     expect(file.status).toBe(409);
+    // Status of a compilation made outside a job: from its own record.
+    const status = await api.call('GET', `/api/compilations/${good.id}`, { as: 'sun-li' });
+    expect(status.body).toMatchObject({ id: good.id, status: 'done', compilation: { id: good.id, current: true } });
   });
 });

@@ -4,6 +4,7 @@ import type { Reminder } from '../../functions/core/compliance/notify.js';
 import { formatPeriod, parsePeriod, periodLabel, periodOf, shanghaiDate } from '../../functions/core/periods.js';
 import { api, ApiError, download } from './api.js';
 import { isOffice, isOversight, type PageProps } from './app.js';
+import { runJob, type JobState } from './jobs.js';
 import { newRecordHref } from './links.js';
 import { announce, Async, confirm, DataTable, ErrorState, Page, PeriodPicker, toast, useResource } from './ui/index.js';
 
@@ -12,8 +13,6 @@ export interface Compilation {
   period: string;
   asOf: string;
   status: 'queued' | 'running' | 'done' | 'failed';
-  /** 0–1 while running, where the API gives it (compilations as jobs). */
-  progress?: number;
   trigger: 'scheduled' | 'on-demand';
   byName: string;
   startedAt: string;
@@ -27,19 +26,6 @@ export interface Compilation {
 }
 
 const STATUS_WORDS: Record<Compilation['status'], string> = { queued: '排队中', running: '正在汇编', done: '已完成', failed: '失败' };
-const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
-
-/** The compilation an answer names, polled while it runs when the API answers with a job (202). */
-async function untilDone(first: Compilation, onProgress: (c: Compilation) => void, live: () => boolean): Promise<Compilation> {
-  let c = first;
-  for (let i = 0; i < 600 && live() && (c.status === 'running' || c.status === 'queued'); i++) {
-    onProgress(c);
-    await sleep(1000);
-    c = await api<Compilation>('GET', `/api/compilations/${c.id}`);
-  }
-  return c;
-}
-
 function compilationText(c: Compilation): string {
   return [
     `${periodLabel(parsePeriod(c.period)!)}（截至 ${c.asOf}）`,
@@ -57,7 +43,7 @@ export function CompilationsPage({ ctx, route }: PageProps) {
   const period = asked ? formatPeriod(asked) : formatPeriod(periodOf(shanghaiDate(new Date()), 'month'));
   const r = useResource(() => api<{ items: Compilation[] }>('GET', `/api/compilations?period=${period}`), [period]);
   const [busy, setBusy] = useState(false);
-  const [progress, setProgress] = useState<number>();
+  const [progress, setProgress] = useState<JobState['progress']>();
   const [failure, setFailure] = useState<unknown>();
   const mounted = useRef(true);
   useEffect(() => () => void (mounted.current = false), []);
@@ -75,8 +61,7 @@ export function CompilationsPage({ ctx, route }: PageProps) {
     setProgress(undefined);
     announce('正在汇编');
     try {
-      const started = await api<Compilation>('POST', '/api/compilations', { period });
-      const done = await untilDone(started, (c) => setProgress(c.progress), () => mounted.current);
+      const done = await runJob<JobState>('/api/compilations', { period }, (job) => mounted.current && setProgress(job.progress));
       if (done.status === 'failed') throw new ApiError({ status: 500, title: 'Failed', detail: done.error ?? '汇编失败，请重试' });
       toast('汇编完成。', 'success');
       r.reload();
@@ -98,7 +83,7 @@ export function CompilationsPage({ ctx, route }: PageProps) {
       }
     >
       <PeriodPicker value={period} onChange={(p) => (location.hash = `#/office/compilations?period=${p}`)} />
-      {busy && <progress aria-label="汇编进度" max={1} value={progress} />}
+      {busy && <progress aria-label="汇编进度" max={progress?.total || 1} value={progress?.total ? progress.done : undefined} />}
       {failure !== undefined && <ErrorState error={failure} onRetry={compile} />}
       <Async r={r} isEmpty={(d) => d.items.length === 0} empty="本期间还没有汇编。点“立即汇编”生成台账。">
         {(d) => (

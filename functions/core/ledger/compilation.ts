@@ -57,7 +57,7 @@ export interface Compilation {
 }
 
 export interface CompilationStore {
-  /** Records a compilation as running; the id is new, so this never overwrites. */
+  /** Records a compilation as running; overwrites only an unfinished run of the same id (a job's retry). */
   start(c: Compilation): Promise<void>;
   /** Marks a running compilation done with its sheets, size and hash. */
   finish(c: Compilation): Promise<void>;
@@ -79,13 +79,27 @@ export interface CompilationStore {
   markSuperseded(unit: string, older: string, newer: string): Promise<void>;
 }
 
-/** Where compiled files are kept: a directory locally, S3 in the cloud. */
+/** What a stored file must be, and what the browser should call it. */
+export interface StoredFile {
+  filename: string;
+  /** An ASCII name for clients that cannot read the encoded one. */
+  fallback: string;
+  size: number;
+  /** Hex SHA-256 of the whole file. */
+  sha256: string;
+}
+
+/** Where compiled files are kept: a directory locally, S3 in the cloud; both hand out signed links. */
 export interface BlobStore {
   put(key: string, file: string, contentType: string, sha256?: string): Promise<void>;
   /** The bytes as a stream; undefined when there is no such blob. */
   stream(key: string): Promise<Readable | undefined>;
-  /** A short-lived download URL naming the file, where the store can make one (S3). */
-  url?(key: string, filename: string): Promise<string>;
+  /**
+   * A short-lived download link, made only if the stored object still has the recorded size (and,
+   * where the store keeps it, checksum); the local blob server checks the SHA-256 again before the
+   * first byte. `missing` or `damaged` otherwise.
+   */
+  link(key: string, file: StoredFile): Promise<{ url: string } | 'missing' | 'damaged'>;
 }
 
 export interface CompilationDeps extends Deps {

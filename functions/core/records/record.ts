@@ -125,6 +125,12 @@ export interface RecordStore {
   ): AsyncGenerator<RecordState>;
   /** How many records iterateByForm would yield (for a progress bar); optional for test doubles. */
   countByForm?(unit: string, templateId: string, start: string, end: string): Promise<number>;
+  /**
+   * Rolls forward every head of the unit that an interrupted change left behind its newest version,
+   * and clears markers of changes that never wrote one once older than `olderThanMs` (0 when nothing
+   * else can be writing, as at a local start). Returns how many marked heads it looked at.
+   */
+  repairInFlight?(unit: string, options?: { olderThanMs?: number }): Promise<number>;
 }
 
 /** A list cursor that this API did not hand out. */

@@ -63,7 +63,8 @@ function validateData(deps: Deps, org: Organisation, templateId: string, data: u
 
 const CreateBody = z.strictObject({ templateId: z.string().max(40), data: z.unknown() });
 const UpdateBody = z.strictObject({ data: z.unknown(), version: z.int().min(1) });
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
+/** What an Idempotency-Key may be: visible ASCII, as a header carries it. */
+export const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,128}$/;
 
 export async function createSubmission(
   deps: Deps,

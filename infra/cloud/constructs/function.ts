@@ -18,6 +18,8 @@ export interface TaizhangFunctionProps {
   memorySize?: number;
   /** @default 10 seconds: API Gateway gives up at 30, and no API call should come near it. */
   timeout?: Duration;
+  /** Where asynchronous invocations that failed every attempt are kept. */
+  deadLetterQueue?: import('aws-cdk-lib/aws-sqs').IQueue;
 }
 
 export class TaizhangFunction extends NodejsFunction {
@@ -47,6 +49,7 @@ export class TaizhangFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.deadLetterQueue ? { deadLetterQueue: props.deadLetterQueue } : {}),
       role,
       logGroup,
       loggingFormat: LoggingFormat.JSON,

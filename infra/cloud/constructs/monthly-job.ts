@@ -1,11 +1,11 @@
 /**
- * The monthly compilation: 01:00 on the 1st, Shanghai time, with retries and a dead-letter queue
- * that catches both a delivery the scheduler gave up on and a run that failed.
+ * The worker's schedules: the monthly compilation (01:00 on the 1st, Shanghai time) and the sweep
+ * (every quarter of an hour), both delivered to the worker with retries, and the dead-letter queue
+ * that catches both a delivery the scheduler gave up on and a worker run that failed every attempt.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -26,12 +26,15 @@ export const MONTHLY_TIME_ZONE = TimeZone.ASIA_SHANGHAI;
 export const MONTHLY_RULE_EXPRESSION = 'cron(0 17 L * ? *)';
 /** A delivery is retried for up to six hours: the office reads the result in the morning. */
 export const MONTHLY_RETRY = { attempts: 3, maxEventAge: Duration.hours(6) };
-/** A run that throws is run again twice by Lambda before it lands in the queue. */
-export const MONTHLY_RUN_RETRIES = 2;
+/** A worker run that fails (throws, times out, is killed) is run once more by Lambda, then dead-lettered. */
+export const WORKER_RUN_RETRIES = 1;
+/** The sweep: repairs what a crash left and restarts or fails jobs whose workers died. */
+export const SWEEP_MINUTES = 15;
 
 export interface MonthlyJobProps {
   fn: TaizhangFunction;
   trigger: MonthlyTrigger;
+  deadLetterQueue: sqs.Queue;
 }
 
 export class MonthlyJob extends Construct {
@@ -39,20 +42,10 @@ export class MonthlyJob extends Construct {
 
   constructor(scope: Construct, id: string, props: MonthlyJobProps) {
     super(scope, id);
-    const dlq = new sqs.Queue(this, 'DeadLetters', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(dlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself the dead-letter queue of the monthly schedule and of the job\'s failed runs; ' +
-        'cdk-nag only recognises a DLQ through another queue\'s redrive policy.',
-    });
+    const dlq = props.deadLetterQueue;
     this.deadLetterQueue = dlq;
-
-    props.fn.configureAsyncInvoke({ retryAttempts: MONTHLY_RUN_RETRIES, onFailure: new SqsDestination(dlq) });
+    const monthly = { type: 'monthly' };
+    const sweep = { type: 'sweep' };
 
     if (props.trigger === 'scheduler') {
       new scheduler.Schedule(this, 'Schedule', {
@@ -62,6 +55,17 @@ export class MonthlyJob extends Construct {
           retryAttempts: MONTHLY_RETRY.attempts,
           maxEventAge: MONTHLY_RETRY.maxEventAge,
           deadLetterQueue: dlq,
+          // The firing time, not the delivery time: a retried delivery names the same month and jobs.
+          input: scheduler.ScheduleTargetInput.fromObject({ ...monthly, time: scheduler.ContextAttribute.scheduledTime }),
+        }),
+      });
+      new scheduler.Schedule(this, 'Sweep', {
+        description: 'Taizhang: repair what a crash left, restart or fail jobs whose workers died',
+        schedule: scheduler.ScheduleExpression.rate(Duration.minutes(SWEEP_MINUTES)),
+        target: new schedulerTargets.LambdaInvoke(props.fn, {
+          retryAttempts: 0,
+          deadLetterQueue: dlq,
+          input: scheduler.ScheduleTargetInput.fromObject(sweep),
         }),
       });
       // LambdaInvoke makes the scheduler's role at the stack's root and grants it with grantInvoke.
@@ -81,8 +85,14 @@ export class MonthlyJob extends Construct {
             retryAttempts: MONTHLY_RETRY.attempts,
             maxEventAge: MONTHLY_RETRY.maxEventAge,
             deadLetterQueue: dlq,
+            event: events.RuleTargetInput.fromObject({ ...monthly, time: events.EventField.time }),
           }),
         ],
+      });
+      new events.Rule(this, 'SweepRule', {
+        description: 'Taizhang: repair what a crash left, restart or fail jobs whose workers died',
+        schedule: events.Schedule.rate(Duration.minutes(SWEEP_MINUTES)),
+        targets: [new eventsTargets.LambdaFunction(props.fn, { retryAttempts: 0, deadLetterQueue: dlq, event: events.RuleTargetInput.fromObject(sweep) })],
       });
     }
   }

@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { TABLE } from '../../../functions/store/table.js';
+import { projectionOf, TABLE } from '../../../functions/store/table.js';
 
 const S = dynamodb.AttributeType.STRING;
 
@@ -26,7 +26,7 @@ export class RecordsTable extends dynamodb.Table {
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: S },
         sortKey: { name: index.sortKey, type: S },
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: projectionOf(index) === 'ALL' ? dynamodb.ProjectionType.ALL : dynamodb.ProjectionType.KEYS_ONLY,
       });
     }
     this.indexArns = TABLE.indexes.map((i) => `${this.tableArn}/index/${i.name}`);
