@@ -45,6 +45,8 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-compilation-file': 'read',
   'get-submission': 'read-repair',
   'get-submission-history': 'read-repair',
+  'get-roster': 'read',
+  'get-roster-history': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 
