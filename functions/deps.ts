@@ -2,6 +2,7 @@
 import { loadCatalog } from './core/templates/catalog.js';
 import type { CompilationDeps } from './core/ledger/compilation.js';
 import type { Deps } from './core/types.js';
+import type { RosterDeps } from './core/roster/service.js';
 import { blobConfig, readConfig, workerConfig } from './config.js';
 import { complianceContent } from './ledger/compliance-content.js';
 import { localBlobStore, s3BlobStore } from './store/blobs.js';
@@ -28,6 +29,11 @@ function base() {
   const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
   shared = { config, doc, organisations: dynamoOrganisationStore(doc, config.TABLE_NAME) };
   return shared;
+}
+
+/** The rosters: who a token's subject is, and the office's changes. */
+export function getRosterStore(): OrganisationStore {
+  return base().organisations;
 }
 
 export function getDeps(): Deps {
@@ -71,4 +77,9 @@ export function getCompilationDeps(): JobDeps {
     fault: faultHook(config.TAIZHANG_FAULT),
   };
   return compilationDeps;
+}
+
+/** What the roster routes need: the rosters and the clock. */
+export function getRosterDeps(): Deps & RosterDeps {
+  return { ...getDeps(), rosters: getRosterStore() };
 }

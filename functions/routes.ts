@@ -41,4 +41,10 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/compilations', entry: 'list-compilations' },
   { method: 'GET', path: '/api/compilations/{id}', entry: 'get-compilation' },
   { method: 'GET', path: '/api/compilations/{id}/file', entry: 'get-compilation-file' },
+  { method: 'GET', path: '/api/roster', entry: 'get-roster' },
+  { method: 'GET', path: '/api/roster/history', entry: 'get-roster-history' },
+  { method: 'POST', path: '/api/roster/people', entry: 'create-roster-person' },
+  { method: 'PUT', path: '/api/roster/people/{id}', entry: 'update-roster-person' },
+  { method: 'POST', path: '/api/roster/divisions', entry: 'create-roster-division' },
+  { method: 'PUT', path: '/api/roster/divisions/{id}', entry: 'update-roster-division' },
 ];

@@ -8,10 +8,13 @@ import type { Notifier } from './compliance/notify.js';
 import type { RecordStore } from './records/record.js';
 import type { Organisation, Role } from './templates/templates.js';
 
+/** Who is calling, as the roster says on the day of the request (functions/core/roster/authority.ts). */
 export interface Caller {
   id: string;
   unit: string;
   roles: Role[];
+  /** The token issuer the caller signed in with; a person the office adds is linked under the same. */
+  issuer?: string;
 }
 
 export interface Deps {

@@ -1,7 +1,8 @@
 /** Builds an entry's middy chain: headers, errors, caller, body, then one call into core. */
 import middy from '@middy/core';
 import type { Caller, Deps } from '../core/types.js';
-import { getDeps } from '../deps.js';
+import { callerFor } from '../core/roster/authority.js';
+import { getDeps, getRosterStore } from '../deps.js';
 import {
   authenticate,
   header,
@@ -30,7 +31,10 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
 /** `deps` picks a richer set of dependencies (the compilation handlers'); it is built on first use. */
 export function httpHandler<D extends Deps = Deps>(route: Route<D>, options: { body?: boolean; deps?: () => D } = {}) {
   const deps = options.deps ?? (getDeps as () => D);
-  const chain = middy<Event, Result, Error, AppContext>().use(securityHeaders()).use(problemErrors()).use(authenticate());
+  const chain = middy<Event, Result, Error, AppContext>()
+    .use(securityHeaders())
+    .use(problemErrors())
+    .use(authenticate(({ issuer, subject }) => callerFor(getRosterStore(), issuer, subject, deps().now())));
   if (options.body) chain.use(jsonBody());
   return chain.handler((event, context) =>
     route(

@@ -6,7 +6,6 @@ import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { AppError, handlerTimeout, storeUnavailable, throttled, tooLarge, unauthenticated, unsupportedMediaType, validationError } from '../core/errors.js';
 import type { Caller } from '../core/types.js';
-import { ROLES, type Role } from '../core/templates/templates.js';
 import { isHandlerTimeout, isStoreBusy, isStoreUnavailable } from '../store/client.js';
 import { countFailure } from './metrics.js';
 
@@ -77,33 +76,29 @@ export function problemErrors(): Middleware {
   };
 }
 
-/** API Gateway flattens array claims to "[a b]"; a local or test token may carry a real array. */
-function claimList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string') return [];
-  return value
-    .replace(/^\[|\]$/g, '')
-    .split(/[\s,]+/)
-    .filter(Boolean);
+/** The longest `sub` accepted: Cognito's are 36 characters, OIDC allows 255. */
+const MAX_CLAIM = 255;
+
+/**
+ * Who the token says is calling: its issuer and subject, and nothing else. Both must be plain
+ * strings. A flattened array ("[a b]", how API Gateway passes an array claim) or an object is a
+ * malformed token, 401; nothing is split or guessed. Roles and unit in a token are ignored: they come
+ * from the roster.
+ */
+export function identityFromClaims(claims: Record<string, unknown> | undefined): { issuer: string; subject: string } {
+  const usable = (v: unknown): v is string =>
+    typeof v === 'string' && v !== '' && v.length <= MAX_CLAIM && v.trim() === v && !/^\[.*\]$|^\{|^\[object /.test(v) && !/[\u0000-\u001f]/.test(v);
+  const issuer = claims?.iss;
+  const subject = claims?.sub;
+  if (!usable(issuer) || !usable(subject)) throw unauthenticated();
+  return { issuer, subject };
 }
 
-/** The caller from the claims the HTTP API's JWT authorizer verified. */
-export function callerFromClaims(claims: Record<string, unknown> | undefined): Caller {
-  const sub = claims?.sub;
-  const unit = claims?.unit ?? claims?.['custom:unit'];
-  // A flattened array ("[a b]") is no identity.
-  const usable = (v: unknown): v is string => typeof v === 'string' && v !== '' && !v.startsWith('[');
-  if (!usable(sub) || !usable(unit)) throw unauthenticated();
-  const roles = [...claimList(claims?.roles), ...claimList(claims?.['cognito:groups'])].filter((r): r is Role =>
-    (ROLES as readonly string[]).includes(r),
-  );
-  return { id: sub, unit, roles: [...new Set(roles)] };
-}
-
-export function authenticate(): Middleware {
+/** The caller: identity from the verified token, then unit and roles from the roster (403 when unknown). */
+export function authenticate(resolve: (identity: { issuer: string; subject: string }) => Promise<Caller>): Middleware {
   return {
-    before: (request) => {
-      request.context.caller = callerFromClaims(request.event.requestContext?.authorizer?.jwt?.claims);
+    before: async (request) => {
+      request.context.caller = await resolve(identityFromClaims(request.event.requestContext?.authorizer?.jwt?.claims));
     },
   };
 }

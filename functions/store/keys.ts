@@ -10,7 +10,15 @@ export const keys = {
   versionPrefix: 'V#',
   versionNumber: (sk: string) => Number(sk.slice(2)),
   unit: (unit: string) => `UNIT#${unit}`,
+  /** The organisation as a single item, as stores made before the versioned roster kept it (read only). */
   organisation: 'ORG',
+  /** One version of a unit's roster, in the unit's partition; the newest is the roster. */
+  rosterVersion: (n: number) => `ROSTER#V#${pad(n)}`,
+  rosterVersionPrefix: 'ROSTER#V#',
+  rosterVersionNumber: (sk: string) => Number(sk.slice('ROSTER#V#'.length)),
+  /** Who a token's issuer and subject are: an index into the rosters, checked against the roster on use. */
+  identity: (issuer: string) => `IDENT#${issuer}`,
+  identitySubject: (subject: string) => `SUB#${subject}`,
   byForm: (unit: string, templateId: string) => `UNIT#${unit}#FORM#${templateId}`,
   byOwner: (unit: string, owner: string) => `UNIT#${unit}#USER#${owner}`,
   byDivision: (unit: string, division: string) => `UNIT#${unit}#DIV#${division}`,

@@ -5,13 +5,15 @@ import { ensureTable, createDocumentClient } from '../../functions/store/client.
 import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
 import { TABLE } from '../../functions/store/table.js';
 import type { Organisation } from '../../functions/core/templates/templates.js';
+import { LOCAL_ISSUER } from './jwt.js';
 
 export async function prepareTable(endpoint: string, tableName: string, orgs: Organisation[]): Promise<string[]> {
   const doc = createDocumentClient({ region: 'local', endpoint });
   await addMissingIndexes(doc, tableName);
   const store = dynamoOrganisationStore(doc, tableName);
   const loaded: string[] = [];
-  for (const org of orgs) if (await store.putIfAbsent(org)) loaded.push(org.unit.id);
+  // Local sign-in signs every token; its subjects are the roster's (the person's id unless set).
+  for (const org of orgs) if (await store.putIfAbsent(org, LOCAL_ISSUER)) loaded.push(org.unit.id);
   doc.destroy();
   return loaded;
 }

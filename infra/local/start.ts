@@ -17,6 +17,8 @@ import { RUNNER_PID_FILE, runnerFileText } from './runner-lock.js';
 import { startMonthlySchedule } from './scheduler.js';
 import { prepareTable } from './setup.js';
 import { webServer } from './web.js';
+import { storedRosters } from './users.js';
+import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
 import { loadDemoRecords } from './demo.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
@@ -79,7 +81,8 @@ const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
 const { WEB_DIST, buildWeb } = await import('../../web/build.js');
 await buildWeb();
 const blobs = blobServer({ root: process.env.BLOB_DIR, signingKey: process.env.BLOB_SIGNING_KEY });
-const web = webServer({ distDir: WEB_DIST, keys, org, today: () => shanghaiDate(new Date()) });
+const rosterDoc = createDocumentClient({ region: 'local', endpoint: store.endpoint });
+const web = webServer({ distDir: WEB_DIST, keys, rosters: storedRosters(dynamoOrganisationStore(rosterDoc, process.env.TABLE_NAME)), today: () => shanghaiDate(new Date()) });
 const server = await createApiServer({
   keys,
   fallback: (req, res) => (blobs.handles(new URL(req.url ?? '/', 'http://localhost').pathname) ? blobs.handle(req, res) : web(req, res)),

@@ -29,4 +29,4 @@ if (!person) {
   process.exit(2);
 }
 const keys = await loadLocalKeys(join(resolve(process.env.DATA_DIR ?? '.data'), 'local-jwt-key.json'));
-process.stdout.write(`${await keys.sign(claimsFor(org, person))}\n`);
+process.stdout.write(`${await keys.sign(claimsFor(person))}\n`);

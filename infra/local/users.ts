@@ -1,13 +1,21 @@
-/** Demo users of the example organisation, and the claims a local token carries for each. */
+/** Local users, and the claims a local token carries for each. */
 import { rolesOn } from '../../functions/core/roster/organisation.js';
+import { subjectOf } from '../../functions/core/roster/roster.js';
+import type { RosterStore } from '../../functions/core/roster/store.js';
 import { shanghaiDate } from '../../functions/core/periods.js';
 import type { Organisation, Person, Role } from '../../functions/core/templates/templates.js';
 
-export function claimsFor(org: Organisation, person: Person, today = shanghaiDate(new Date())) {
-  return { sub: person.id, unit: org.unit.id, roles: rolesOn(person, today), name: person.name };
+/** A local token proves who the person is and nothing more: unit and roles come from the roster. */
+export function claimsFor(person: Person) {
+  return { sub: subjectOf(person), name: person.name };
 }
 
 /** The first person who holds the role today. */
 export function personWithRole(org: Organisation, role: Role, today = shanghaiDate(new Date())): Person | undefined {
   return org.people.find((p) => rolesOn(p, today).includes(role));
+}
+
+/** Every unit's roster as the store has it now (a few units locally, so one read each). */
+export function storedRosters(store: Pick<RosterStore, 'units' | 'get'>): () => Promise<Organisation[]> {
+  return async () => (await Promise.all((await store.units()).map((u) => store.get(u)))).filter((o): o is Organisation => o !== undefined);
 }

@@ -1,6 +1,6 @@
 /**
- * Serves the built web app and, only on a laptop, the demo sign-in: the users of the example
- * organisation and a token for the one picked. The cloud serves the same files from S3 through
+ * Serves the built web app and, only on a laptop, the local sign-in: the people of the rosters
+ * in the store and a token for the one picked. The cloud serves the same files from S3 through
  * CloudFront, with the same caching: hashed assets for good (`immutable`), the page and
  * config.json revalidated every time (`no-cache` with an ETag, so an unchanged page is a 304),
  * and brotli or gzip as the browser accepts.
@@ -10,7 +10,8 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { findPerson, rolesOn } from '../../functions/core/roster/organisation.js';
+import { rolesOn } from '../../functions/core/roster/organisation.js';
+import { personOn } from '../../functions/core/roster/roster.js';
 import type { Organisation } from '../../functions/core/templates/templates.js';
 import { SECURITY_HEADERS } from '../../functions/http/middleware.js';
 import type { LocalKeys } from './jwt.js';
@@ -84,34 +85,63 @@ function sendEntity(req: IncomingMessage, res: ServerResponse, type: string, ent
 
 const entityOf = (body: Buffer): Entity => ({ body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, encoded: new Map() });
 
-export function webServer(options: { distDir: string; keys: LocalKeys; org: Organisation; today: () => string }) {
+/** A loopback name, with or without a port: what a `Host` header must say for local sign-in to answer. */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.replace(/:\d{1,5}$/, '').toLowerCase();
+  return name === 'localhost' || name === '[::1]' || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** Only a page of this very origin may ask for a token (a page elsewhere reaching us by DNS rebinding is refused). */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  return origin !== undefined && origin === `http://${req.headers.host}`;
+}
+
+/**
+ * `rosters` gives every unit's roster as the store has it now, so a person the office has just added
+ * can sign in.
+ */
+export function webServer(options: { distDir: string; keys: LocalKeys; rosters: () => Promise<Organisation[]>; today: () => string }) {
   const config = entityOf(Buffer.from(JSON.stringify({ mode: 'local' })));
   const files = new Map<string, { mtimeMs: number; size: number; entity: Entity }>();
   return (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       if (url.pathname === '/config.json') return sendEntity(req, res, TYPES['.json']!, config, REVALIDATE);
-      if (url.pathname === '/local/users' && req.method === 'GET') {
-        const users = options.org.people
-          .map((p) => ({ id: p.id, name: p.name, title: p.title, roles: rolesOn(p, options.today()) }))
-          .filter((u) => u.roles.length);
-        return send(res, 200, TYPES['.json']!, JSON.stringify({ users }));
-      }
-      if (url.pathname === '/local/token' && req.method === 'POST') {
-        let body = '';
-        for await (const chunk of req) {
-          body += chunk;
-          if (body.length > 1000) return send(res, 413, TYPES['.json']!, '{}');
+      if (url.pathname.startsWith('/local/')) {
+        // Local sign-in hands out tokens: only to this machine, by a loopback name (DESIGN §8).
+        if (!isLoopbackHost(req.headers.host)) return send(res, 403, TYPES['.json']!, JSON.stringify({ detail: '本机登录只接受本机地址（localhost）的访问' }));
+        if (url.pathname === '/local/users' && req.method === 'GET') {
+          const day = options.today();
+          const users = (await options.rosters()).flatMap((org) =>
+            org.people
+              .filter((p) => personOn(org, p.id, day))
+              .map((p) => ({ id: p.id, name: p.name, title: p.title, unit: org.unit.shortName, roles: rolesOn(p, day) }))
+              .filter((u) => u.roles.length),
+          );
+          return send(res, 200, TYPES['.json']!, JSON.stringify({ users }));
         }
-        let userId: unknown;
-        try {
-          userId = (JSON.parse(body) as { userId?: unknown }).userId;
-        } catch {
-          userId = undefined;
+        if (url.pathname === '/local/token' && req.method === 'POST') {
+          if (!sameOrigin(req)) return send(res, 403, TYPES['.json']!, JSON.stringify({ detail: '只接受本页面发出的登录请求' }));
+          let body = '';
+          for await (const chunk of req) {
+            body += chunk;
+            if (body.length > 1000) return send(res, 413, TYPES['.json']!, '{}');
+          }
+          let userId: unknown;
+          try {
+            userId = (JSON.parse(body) as { userId?: unknown }).userId;
+          } catch {
+            userId = undefined;
+          }
+          const day = options.today();
+          const person =
+            typeof userId === 'string' ? (await options.rosters()).map((org) => personOn(org, userId, day)).find((p) => p !== undefined) : undefined;
+          if (!person) return send(res, 400, TYPES['.json']!, JSON.stringify({ detail: '名册中没有这个人员' }));
+          return send(res, 200, TYPES['.json']!, JSON.stringify({ token: await options.keys.sign(claimsFor(person)) }));
         }
-        const person = typeof userId === 'string' ? findPerson(options.org, userId) : undefined;
-        if (!person) return send(res, 400, TYPES['.json']!, JSON.stringify({ detail: '没有这个示例用户' }));
-        return send(res, 200, TYPES['.json']!, JSON.stringify({ token: await options.keys.sign(claimsFor(options.org, person, options.today())) }));
+        return send(res, 404, 'text/plain; charset=utf-8', 'Not Found');
       }
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain; charset=utf-8', 'Method Not Allowed');
       let name: string;

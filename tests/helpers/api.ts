@@ -16,7 +16,8 @@ import { createDocumentClient } from '../../functions/store/client.js';
 import { createApiServer } from '../../infra/local/adapter.js';
 import { newLocalKeys, type LocalKeys } from '../../infra/local/jwt.js';
 import { prepareTable } from '../../infra/local/setup.js';
-import { claimsFor } from '../../infra/local/users.js';
+import { claimsFor, storedRosters } from '../../infra/local/users.js';
+import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
 import { loadDemoRecords } from '../../infra/local/demo.js';
 import { webServer } from '../../infra/local/web.js';
 import { blobServer } from '../../infra/local/blob-server.js';
@@ -84,12 +85,13 @@ export async function startTestApi(
   const orgs = [exampleOrg(), OTHER_UNIT];
   await prepareTable(endpoint, tableName, orgs);
   const keys = await newLocalKeys();
+  const doc = createDocumentClient({ region: 'local', endpoint });
   const today = (options.now ?? FIXED_NOW).slice(0, 10);
   let web: ReturnType<typeof webServer> | undefined;
   if (options.web) {
     const { WEB_DIST, buildWeb } = await import('../../web/build.js');
     await buildWeb({ quiet: true });
-    web = webServer({ distDir: WEB_DIST, keys, org: orgs[0]!, today: () => today });
+    web = webServer({ distDir: WEB_DIST, keys, rosters: storedRosters(dynamoOrganisationStore(doc, tableName)), today: () => today });
   }
   const blobs = blobServer({ root: blobDir, signingKey });
   const server = await createApiServer({
@@ -103,14 +105,13 @@ export async function startTestApi(
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const doc = createDocumentClient({ region: 'local', endpoint });
   if (options.demo)
     await loadDemoRecords(readCatalog(TEMPLATES_DIR), orgs[0]!, dynamoRecordStore(doc, tableName), new Date(options.now ?? FIXED_NOW));
 
   async function token(userId: string, overrides: Record<string, unknown> = {}) {
     for (const org of orgs) {
       const person = findPerson(org, userId);
-      if (person) return keys.sign({ ...claimsFor(org, person, today), ...overrides });
+      if (person) return keys.sign({ ...claimsFor(person), ...overrides });
     }
     return keys.sign({ sub: userId, unit: orgs[0]!.unit.id, roles: [], ...overrides });
   }

@@ -12,6 +12,7 @@ const doc = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndp
 const tableName = `org-${randomUUID()}`;
 const dir = mkdtempSync(join(tmpdir(), 'taizhang-org-'));
 const example = join(REPO_ROOT, 'templates', 'organisation.example.json');
+const ISSUER = 'https://issuer.example/test';
 
 beforeAll(() => ensureTable(doc, tableName));
 afterAll(() => {
@@ -21,14 +22,32 @@ afterAll(() => {
 
 describe('loading an organisation into the deployed table', () => {
   it('writes it once, then leaves it alone', async () => {
-    expect(await loadOrganisation(doc, tableName, example)).toMatch(/^loaded example-bureau: 5 divisions/);
-    expect(await loadOrganisation(doc, tableName, example)).toBe('example-bureau is already loaded; left unchanged');
-    expect((await dynamoOrganisationStore(doc, tableName).get('example-bureau'))?.people.some((p) => p.id === 'li-na')).toBe(true);
+    expect(await loadOrganisation(doc, tableName, example, ISSUER)).toMatch(/^loaded example-bureau: 5 divisions/);
+    expect(await loadOrganisation(doc, tableName, example, ISSUER)).toBe('example-bureau is already loaded; left unchanged');
+    const store = dynamoOrganisationStore(doc, tableName);
+    expect((await store.get('example-bureau'))?.people.some((p) => p.id === 'li-na')).toBe(true);
+    // The bootstrap: the file's office person can be found by their token's issuer and subject.
+    expect(await store.whoIs(ISSUER, 'sun-li')).toEqual({ unit: 'example-bureau', person: 'sun-li' });
+    expect(await store.whoIs('https://other.example', 'sun-li')).toBeUndefined();
+  });
+
+  it('refuses a file that names nobody in the office, since nobody could then manage the roster', async () => {
+    const file = join(dir, 'no-office.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        unit: { id: 'no-office', name: '某局', shortName: '某局' },
+        divisions: [{ id: 'd1', name: '科室' }],
+        people: [{ id: 'p1', name: '某人', roles: [{ role: 'leader', from: '2026-01-01' }] }],
+      }),
+    );
+    await expect(loadOrganisation(doc, tableName, file, ISSUER)).rejects.toThrow(/office role/);
+    expect(await dynamoOrganisationStore(doc, tableName).get('no-office')).toBeUndefined();
   });
 
   it('refuses a file that does not match the organisation schema, naming the field', async () => {
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ unit: { id: 'x', name: 'X', shortName: 'X' }, divisions: [], people: [] }));
-    await expect(loadOrganisation(doc, tableName, bad)).rejects.toThrow(/bad\.json: .*divisions/);
+    await expect(loadOrganisation(doc, tableName, bad, ISSUER)).rejects.toThrow(/bad\.json: .*divisions/);
   });
 });

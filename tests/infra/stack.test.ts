@@ -2,7 +2,6 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROLES } from '../../functions/core/templates/templates.js';
 import { ROUTES, WORKER } from '../../functions/routes.js';
 import { projectionOf, TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
@@ -46,6 +45,8 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-compilation-file': 'read',
   'get-submission': 'read-repair',
   'get-submission-history': 'read-repair',
+  'get-roster': 'read',
+  'get-roster-history': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 
@@ -231,7 +232,7 @@ describe('the API', () => {
     }
   });
 
-  it('trusts ID tokens of the stack\'s user pool, which carry custom:unit and a group per role', () => {
+  it("trusts ID tokens of the stack's user pool for who the caller is, and nothing in them for what they may do", () => {
     const [[poolId, pool]] = ofType('AWS::Cognito::UserPool') as [[string, any]];
     const [[clientId, client]] = ofType('AWS::Cognito::UserPoolClient') as [[string, any]];
     expect(authorizer.Properties).toMatchObject({
@@ -239,12 +240,12 @@ describe('the API', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: { Audience: [{ Ref: clientId }], Issuer: { 'Fn::GetAtt': [poolId, 'ProviderURL'] } },
     });
-    expect(pool.Properties.Schema).toContainEqual(expect.objectContaining({ Name: 'unit', AttributeDataType: 'String', Mutable: true }));
     expect(pool.Properties.AdminCreateUserConfig.AllowAdminCreateUserOnly).toBe(true);
     expect(pool.Properties.MfaConfiguration).toBe('ON');
     expect(pool.DeletionPolicy).toBe('Retain');
-    expect(ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName).sort()).toEqual([...ROLES].sort());
-    expect(client.Properties.ReadAttributes).toContain('custom:unit');
+    // Authority is the roster's (DESIGN §5): no groups for roles, no unit attribute handed to the client.
+    expect(ofType('AWS::Cognito::UserPoolGroup')).toEqual([]);
+    expect(client.Properties.ReadAttributes).not.toContain('custom:unit');
     expect(client.Properties.WriteAttributes).not.toContain('custom:unit');
     expect(client.Properties.CallbackURLs).toEqual([stack.resolve(`${stack.web!.origin}/`)]);
   });

@@ -127,16 +127,26 @@ export const ObligationsFileSchema = z.strictObject({
 });
 export type ObligationsFile = z.infer<typeof ObligationsFileSchema>;
 
-const calendarDate = z
+export const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, '应为 YYYY-MM-DD 格式的日期')
   .refine((s) => parseCalendarDate(s) !== undefined, '不是有效的日期');
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/);
+export const rosterId = z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/);
+const id = rosterId;
 
 export const OrganisationSchema = z.strictObject({
   note: z.string().optional(),
   unit: z.strictObject({ id, name: z.string().min(1).max(60), shortName: z.string().min(1).max(30) }),
-  divisions: z.array(z.strictObject({ id, name: z.string().min(1).max(30) })).min(1),
+  divisions: z
+    .array(
+      z.strictObject({
+        id,
+        name: z.string().min(1).max(30),
+        /** The first day the division no longer exists; it stays in the roster for the records filed under it. */
+        retired: calendarDate.optional(),
+      }),
+    )
+    .min(1),
   people: z
     .array(
       z.strictObject({
@@ -145,6 +155,10 @@ export const OrganisationSchema = z.strictObject({
         title: z.string().max(30).default(''),
         division: id.optional(),
         roles: z.array(z.strictObject({ role: z.enum(ROLES), from: calendarDate, to: calendarDate.optional() })),
+        /** The token's `sub` that signs in as this person; the person's id when absent (local sign-in). */
+        subject: z.string().min(1).max(200).optional(),
+        /** The last day the person belonged to the unit; from the next day they have no access. */
+        left: calendarDate.optional(),
       }),
     )
     .min(1),

@@ -9,7 +9,6 @@ import type { IHttpRouteAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ROLES } from '../../../functions/core/templates/templates.js';
 import type { OidcSignIn } from '../settings.js';
 
 /** An external OpenID Connect issuer: its tokens must carry `sub`, `unit` and `roles` claims. */
@@ -70,7 +69,8 @@ export class ApiAuth extends Construct {
       signInCaseSensitive: false,
       standardAttributes: { email: { required: true, mutable: true }, fullname: { required: false, mutable: true } },
       autoVerify: { email: true },
-      // custom:unit says whose records a user may see; the API reads it as a claim.
+      // Kept only because a user pool cannot drop an attribute once made: the API no longer reads it;
+      // the unit and roles come from the roster in the table (DESIGN §5).
       customAttributes: { unit: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       passwordPolicy: {
         minLength: 12,
@@ -89,8 +89,6 @@ export class ApiAuth extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Group names are the role names: the ID token's cognito:groups claim is what the API reads.
-    for (const role of ROLES) pool.addGroup(`Group-${role}`, { groupName: role, description: `Taizhang role ${role}` });
 
     // A public client (a browser keeps no secret): the web app uses the code flow with PKCE.
     const client = pool.addClient('Web', {
@@ -104,9 +102,7 @@ export class ApiAuth extends Construct {
         logoutUrls: [`${props.webOrigin}/`],
       },
       readAttributes: new cognito.ClientAttributes()
-        .withStandardAttributes({ email: true, emailVerified: true, fullname: true })
-        .withCustomAttributes('unit'),
-      // Users may not write custom:unit: changing it would move them into another unit's records.
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true }),
       writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -142,7 +138,7 @@ export class ApiAuth extends Construct {
       scope: WEB_SCOPES,
     };
     this.issuer = pool.userPoolProviderUrl;
-    // The web app sends the ID token: it carries custom:unit and cognito:groups, and its aud is the client.
+    // The web app sends the ID token, whose aud is the client; only its sub (and issuer) count.
     this.authorizer = new HttpJwtAuthorizer('Cognito', pool.userPoolProviderUrl, { jwtAudience: [client.userPoolClientId] });
   }
 }
