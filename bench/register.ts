@@ -47,7 +47,10 @@ for (let f = 0; f < data.forms.length; f++)
       needle = text.slice(3, 11);
     }
     batch.push(headItem(r));
-    if (batch.length === 25) (batches.push(batch), (batch = []));
+    if (batch.length === 25) {
+      batches.push(batch);
+      batch = [];
+    }
   }
 if (batch.length) batches.push(batch);
 const t0 = Date.now();
