@@ -66,7 +66,7 @@ describe('the register', () => {
   });
 
   it('pages a filtered list without repeating or losing a record', async () => {
-    const seen: string[] = [];
+    const seen: (string | undefined)[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
