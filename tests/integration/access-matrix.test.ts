@@ -279,6 +279,7 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['PUT',    '/api/roster/divisions/{id}',              '/api/roster/divisions/office',           403, 403, 403, 200, 403, 200],
   ['POST',   '/api/roster/people',                      '/api/roster/people',                     403, 403, 403, 201, 403, 201],
   ['PUT',    '/api/roster/people/{id}',                 '/api/roster/people/{caller}',            403, 403, 403, 200, 403, 200],
+  ['GET',    '/api/reminders/log',                      '/api/reminders/log?period=2026',         403, 403, 403, 200, 403, 200],
   ['POST',   '/api/compilations',                       '/api/compilations',                      202, 403, 403, 202, 403, 202],
   ['GET',    '/api/compilations',                       '/api/compilations?period=2026-11',       200, 403, 403, 200, 403, 200],
   ['GET',    '/api/compilations/{id}',                  '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      404, 403, 403, 404, 403, 404],
@@ -303,6 +304,7 @@ async function rosterBodyFor(method: string, route: string, role: Role): Promise
 function bodyFor(method: string, route: string, role: Role): unknown {
   if (method === 'POST' && route === '/api/submissions') return recordBody(role === 'other-unit' ? 'other-leader' : CALLER[role]);
   if (method === 'POST' && route === '/api/compilations') return { period: '2026-11' };
+  if (route === '/api/reminders/send') return { all: true };
   if (route === '/api/submissions/{id}/review') return { decision: 'approve', version: 1 };
   if (route === '/api/submissions/{id}/restore') return { reason: '矩阵测试恢复', version: 1 };
   if (route === '/api/assessment/{period}/items/{itemId}') return { score: role === 'office' ? 8 : 3, reason: `${CALLER[role]} 的评分` };
@@ -459,6 +461,9 @@ function everyRoute(id: string): RouteRequest[] {
     if (r.path === '/api/roster/divisions/{id}') path = '/api/roster/divisions/office';
     if (r.path.startsWith('/api/roster/') && r.method !== 'GET') body = { version: 0, id: 'token-test', name: '令牌测试' };
     if (r.method === 'PUT' && r.path.startsWith('/api/roster/')) body = { version: 0, name: '令牌测试' };
+    if (r.method === 'POST' && r.path === '/api/reminders/send') body = { all: true };
+    if (r.path === '/api/submissions/{id}/review') body = { decision: 'approve', version: 1 };
+    if (r.path === '/api/submissions/{id}/restore') body = { reason: '令牌测试恢复', version: 1 };
     return { method: r.method, path, route: `${r.method} ${r.path}`, body };
   });
 }
@@ -639,6 +644,9 @@ describe('bearer tokens', () => {
           r.path.startsWith('/api/compilations/{id}')
             ? 404
             : r.path.startsWith('/api/roster/') && r.method !== 'GET'
+              ? 409
+            : // A study session is not reviewed, and by then the record is withdrawn at a newer version: 409 past the token.
+              r.path === '/api/submissions/{id}/review' || r.path === '/api/submissions/{id}/restore'
               ? 409
             : r.path === '/api/compilations' && r.method === 'POST'
               ? 202

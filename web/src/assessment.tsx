@@ -20,7 +20,7 @@ function ScoreCells({ period, line, onSaved }: { period: string; line: Assessmen
     setBusy(true);
     setError(undefined);
     try {
-      onSaved(await api<AssessmentSheet>('PUT', `/api/assessment/${period}/items/${line.id}`, { score: score.trim() === '' ? null : Number(score), reason }));
+      onSaved(await api<AssessmentSheet>('PUT', `/api/assessment/${period}/items/${line.id}`, score.trim() === '' ? { clear: true, reason } : { score: Number(score), reason }));
       setReason('');
       toast(`「${line.category}」的评分已保存`, 'success');
     } catch (err) {

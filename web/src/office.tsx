@@ -119,7 +119,7 @@ export function RemindersPage({ ctx }: PageProps) {
     if (!(await confirm({ title: '发送提醒？', message: `将向 ${n} 位责任人发送提醒。`, confirmLabel: '发送' }))) return;
     setSending(true);
     try {
-      const res = await api<{ channel: string; sent: number }>('POST', '/api/reminders/send');
+      const res = await api<{ channel: string; sent: number }>('POST', '/api/reminders/send', { all: true });
       toast(`已发送 ${res.sent} 条提醒（${res.channel}）。`, 'success');
     } catch (e) {
       toast(e instanceof ApiError ? e.problem.detail : '发送失败，请重试', 'error');
