@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
 import { compilationId, XLSX_TYPE, type Compilation, type CompilationDeps, type Trigger } from '../core/ledger/compilation.js';
-import { compilationFilename, rangeLabel } from '../core/ledger/layout.js';
+import { compilationFilename, planOrder, rangeLabel } from '../core/ledger/layout.js';
 import { formatPeriod, periodBounds, type Period } from '../core/periods.js';
 import { keys } from '../store/keys.js';
 import { readConfig } from '../config.js';
@@ -133,11 +133,12 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     await mkdir(dir, { recursive: true, mode: 0o700 });
     // Created empty first with 0600: the writer's open keeps the mode of a file that exists.
     await writeFile(file, '', { mode: 0o600 });
-    const forms = deps.catalog.forms;
+    const forms = planOrder(deps.catalog.forms, deps.catalog.obligations.obligations);
     let total: number | undefined;
     if (req.estimate && deps.records.countByForm) {
       const counts = await Promise.all(forms.map((f) => deps.records.countByForm!(req.unit, f.id, start, req.asOf)));
-      total = counts.reduce((a, b) => a + b, 0);
+      // Each record is written twice: its ledger row and its block in the detail.
+      total = 2 * counts.reduce((a, b) => a + b, 0);
     }
     // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited.
     const content = await deps.content(req.unit, period, req.asOf);

@@ -379,6 +379,21 @@ export function rangeLabel(period: Period, asOf: string): string {
   return p.month === 1 ? `${p.year}年1月` : `${p.year}年1—${p.month}月`;
 }
 
+/**
+ * The ledgers in the plan's order (O1–O9, DESIGN §7): each form where its first obligation stands,
+ * forms no obligation names after them in catalog order.
+ */
+export function planOrder<T extends { id: string }>(forms: readonly T[], obligations: readonly { form: string }[]): T[] {
+  const rank = new Map<string, number>();
+  obligations.forEach((o, i) => {
+    if (!rank.has(o.form)) rank.set(o.form, i);
+  });
+  return forms
+    .map((f, i) => ({ f, key: rank.get(f.id) ?? obligations.length + i }))
+    .sort((a, b) => a.key - b.key)
+    .map((x) => x.f);
+}
+
 /** The title of the workbook: XX局2026年11月意识形态工作台账. */
 export function workbookTitle(unitShortName: string, label: string): string {
   return `${unitShortName}${label}意识形态工作台账`;
