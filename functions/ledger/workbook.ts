@@ -692,3 +692,108 @@ export async function writeWorkbook(spec: WorkbookSpec, file: string): Promise<W
   await done;
   return { sheets, size: digest.size, sha256: digest.hash.digest('hex'), maxBuffered: witness.max };
 }
+
+/** A filtered register (登记簿) exported from the web app: any records, in the ledgers' style. */
+export interface RecordListSpec {
+  org: Organisation;
+  /** The forms in the order their sheets appear (the plan's order). */
+  forms: FormTemplate[];
+  records: readonly RecordState[];
+  /** What the list holds, e.g. 2026年 · 理论学习 · 待审核; shown on the cover and in the titles. */
+  filterLabel: string;
+  exportedAt: Date;
+  exportedBy: string;
+}
+
+/**
+ * Writes a list of records as a workbook: a cover with the filter and a 目录, one ledger sheet per
+ * form that has records (same columns, signature block, numbering as a compilation), and the
+ * record detail. Records keep the list's order within each form.
+ */
+export async function writeRecordList(spec: RecordListSpec, file: string): Promise<WorkbookResult> {
+  const byForm = new Map<string, RecordState[]>();
+  for (const r of spec.records) {
+    const list = byForm.get(r.templateId) ?? [];
+    list.push(r);
+    byForm.set(r.templateId, list);
+  }
+  const ledgers: LedgerSource[] = spec.forms
+    .filter((f) => byForm.has(f.id))
+    .map((form) => ({
+      form,
+      records: async function* () {
+        yield* byForm.get(form.id)!;
+      },
+    }));
+  const today = shanghaiDate(spec.exportedAt);
+  // The writers below take a compilation's spec; a list has no period, compliance or assessment.
+  const wspec: WorkbookSpec = {
+    org: spec.org,
+    period: { kind: 'year', year: Number(today.slice(0, 4)), index: 1 },
+    asOf: today,
+    compiledAt: spec.exportedAt,
+    compiledBy: spec.exportedBy,
+    trigger: 'on-demand',
+    content: { cover: { facts: [], matrix: { name: '', title: '', columns: [], rows: [] } }, assessment: { name: '', title: '', columns: [], rows: [] }, monthly: { name: '', title: '', columns: [], rows: [] } },
+    ledgers,
+  };
+  const digest = new Digest();
+  const done = pipeline(digest, createWriteStream(file));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: digest, useStyles: true, useSharedStrings: false });
+  wb.creator = '台账 Taizhang';
+  wb.created = spec.exportedAt;
+  wb.modified = spec.exportedAt;
+  const styles = makeStyles();
+  const witness = { max: 0 };
+  const progress = new Progress(wspec);
+  const name = sheetNamer();
+  const coverName = name('封面');
+  const ledgerNames = ledgers.map((l) => name(l.form.title));
+  const detailName = name('记录详情');
+  const label = `（${spec.filterLabel}）`;
+  const sheets: SheetCount[] = [];
+  try {
+    const widths = [16, 30, 30, 30];
+    const ws = wb.addWorksheet(coverName, sheetOptions(undefined, COVER_SETUP, 0));
+    setWidths(ws, widths);
+    wideRow(ws, 1, 4, `${spec.org.unit.shortName}意识形态工作记录导出`, styles.title, TITLE_HEIGHT * 1.2);
+    const lines: [string, string][] = [
+      ['填报单位（盖章）', spec.org.unit.name],
+      ['筛选条件', spec.filterLabel],
+      ['记录数', `${spec.records.length} 条`],
+      ['导出时间', chineseDateTime(spec.exportedAt)],
+      ['导出人', spec.exportedBy],
+    ];
+    let row = 3;
+    for (const [k, v] of lines) {
+      const r = ws.getRow(row++);
+      setCell(r.getCell(1), cleanText(k), styles.label);
+      setCell(r.getCell(2), cleanText(v), styles.body('left', true));
+      for (let c = 3; c <= 4; c++) r.getCell(c).style = styles.body('left', true);
+      ws.mergeCells(row - 1, 2, row - 1, 4);
+      r.commit();
+    }
+    row++;
+    wideRow(ws, row++, 4, '目录', styles.section, 22);
+    [...ledgers.map((l, i) => [ledgerNames[i]!, l.form.ledgerTitle]), [detailName, '每条记录的全部内容']].forEach(([n, what], i) => {
+      const r = ws.getRow(row++);
+      setCell(r.getCell(1), `${i + 1}. ${cleanText(n!)}`, styles.body('left', true));
+      setCell(r.getCell(2), cleanText(what!), styles.body('left', true));
+      for (let c = 3; c <= 4; c++) r.getCell(c).style = styles.body('left', true);
+      ws.mergeCells(row - 1, 2, row - 1, 4);
+      r.commit();
+    });
+    if (ledgers.length === 0) wideRow(ws, row++, 4, NO_RECORDS, styles.empty, 30);
+    ws.commit();
+    sheets.push({ name: coverName, rows: spec.records.length });
+    for (let i = 0; i < ledgers.length; i++) sheets.push(await writeLedger(wb, ledgerNames[i]!, ledgers[i]!, wspec, label, styles, witness, progress));
+    sheets.push(await writeDetail(wb, detailName, wspec, label, styles, witness, progress, []));
+    await wb.commit();
+  } catch (err) {
+    digest.destroy(err as Error);
+    await done.catch(() => {});
+    throw err;
+  }
+  await done;
+  return { sheets, size: digest.size, sha256: digest.hash.digest('hex'), maxBuffered: witness.max };
+}

@@ -11,7 +11,7 @@ import { LINES_PER_ROW, ROW_LIMIT } from '../../functions/core/ledger/print.js';
 import { STATUS, STATUS_KEYS } from '../../functions/core/ledger/style.js';
 import { parsePeriod } from '../../functions/core/periods.js';
 import type { RecordState } from '../../functions/core/records/record.js';
-import { SIGNATURE, writeWorkbook, type WorkbookResult, type WorkbookSpec } from '../../functions/ledger/workbook.js';
+import { SIGNATURE, writeRecordList, writeWorkbook, type WorkbookResult, type WorkbookSpec } from '../../functions/ledger/workbook.js';
 import { TEMPLATES_DIR } from '../helpers/api.js';
 import { fixedContent, openWorkbook, quotePrefixedCells, readWithSecondReader, sheetXml } from '../helpers/ledger.js';
 
@@ -300,6 +300,30 @@ describe('the record detail', () => {
     expect(breaks.length).toBeGreaterThan(0);
     // Each break falls just before a block's first row.
     for (const id of breaks) expect(String(detail.getCell(id + 1, 1).value)).toContain('记录编号：');
+  });
+});
+
+describe('exporting a filtered list', () => {
+  it('writes any records as a workbook in the ledgers’ style: cover with the filter, one ledger per form, the detail', async () => {
+    const meetingRecord: RecordState = { ...studyRecord(5), id: '01TESTWORKBOOKMEETING00001', templateId: meeting.id, number: '党组-2026-001', data: { date: '2026-11-05', meetingName: '第5次党组会议', topics: '=研究意识形态工作' } };
+    const out = join(dir, 'list.xlsx');
+    const res = await writeRecordList(
+      { org, forms: planOrder(catalog.forms, catalog.obligations.obligations), records: [studies[0]!, meetingRecord, studies[1]!], filterLabel: '2026年11月 · 全部表单', exportedAt: new Date('2026-12-01T01:00:00+08:00'), exportedBy: '孙丽（示例）' },
+      out,
+    );
+    const book = await openWorkbook(out);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['封面', meeting.title, study.title, '记录详情']);
+    expect(res.sheets.find((s) => s.templateId === study.id)?.rows).toBe(2);
+    const cover: unknown[] = [];
+    book.getWorksheet('封面')!.eachRow((row) => cover.push(...(row.values as unknown[])));
+    expect(cover).toContain('2026年11月 · 全部表单');
+    expect(cover).toContain('3 条');
+    const m = book.getWorksheet(meeting.title)!;
+    expect(m.getCell('B4').value).toBe('党组-2026-001');
+    expect(m.getCell('A2').value).toBe('填报单位（盖章）：中共XX县XX局党组（示例）');
+    expect(m.getCell('A5').value).toBe(SIGNATURE);
+    expect((await quotePrefixedCells(out)).get(meeting.title)).toEqual(['=研究意识形态工作']);
+    expect((await readWithSecondReader(out)).length).toBe(4);
   });
 });
 
