@@ -126,6 +126,32 @@ describe('compiling on demand', () => {
     expect(all.body.items.map((c: any) => c.period)).toEqual(['2026', '2026-11', '2026-11']);
   });
 
+  it('compiles the year so far with one 月度汇总 row per month to date, the running month marked 截至', async () => {
+    const res = await compile('sun-li', { period: '2026' });
+    expect(res.body.asOf).toBe('2026-11-28');
+    const wb = await openWorkbook((await download(res.body.file, 'sun-li')).bytes);
+    const ws = wb.getWorksheet('月度汇总')!;
+    const months: string[] = [];
+    ws.eachRow((row, n) => {
+      const v = String(row.getCell(1).value ?? '');
+      if (n > 3 && /^2026年\d+月/.test(v)) months.push(v);
+    });
+    expect(months).toEqual([...Array.from({ length: 10 }, (_, i) => `2026年${i + 1}月`), '2026年11月（截至11月28日）']);
+    // 合计 follows the months, outside the filter's range; the filter ends at the last month.
+    const total = 3 + months.length + 1;
+    expect(ws.getCell(total, 1).value).toBe('合计');
+    expect(ws.autoFilter).toBe(`A3:${ws.getColumn(ws.getRow(3).cellCount).letter}${total - 1}`);
+    // November's three study sessions and the report, October's session.
+    const sum = (r: number) => (ws.getRow(r).values as unknown[]).slice(2).filter((v): v is number => typeof v === 'number');
+    expect(sum(3 + 10).at(-1)).toBe(1);
+    expect(sum(3 + 11).at(-1)).toBeGreaterThanOrEqual(3);
+    // One 统计截至 on the cover, in Chinese.
+    const cover: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => cover.push(...(row.values as unknown[]).map(String)));
+    expect(cover.filter((v) => v === '统计截至')).toHaveLength(1);
+    expect(cover.some((v) => /\d{4}-\d{2}-\d{2}/.test(v))).toBe(false);
+  });
+
   it('compiles a period without records: every ledger says 本期无记录, and no error', async () => {
     const res = await compile('sun-li', { period: '2026-01' });
     expect(res.body.asOf).toBe('2026-01-31');
