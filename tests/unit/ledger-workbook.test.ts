@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCatalog } from '../../functions/core/templates/catalog.js';
-import { ledgerColumns, planOrder } from '../../functions/core/ledger/layout.js';
+import { ledgerColumns, planOrder, recordLabel } from '../../functions/core/ledger/layout.js';
 import { LINES_PER_ROW, ROW_LIMIT } from '../../functions/core/ledger/print.js';
 import { STATUS, STATUS_KEYS } from '../../functions/core/ledger/style.js';
 import { parsePeriod } from '../../functions/core/periods.js';
@@ -135,7 +135,8 @@ describe('the compiled workbook', () => {
     expect(result.sheets.find((s) => s.templateId === study.id)?.rows).toBe(studies.length);
     expect([4, 5, 6].map((r) => ws.getCell(r, 1).value)).toEqual([1, 2, 3]);
     // Each row carries its record number; these records have none yet, so a stable stand-in.
-    expect(ws.getCell(4, 2).value).toBe('理论-2026-0001*');
+    expect(ws.getCell(4, 2).value).toBe(recordLabel(studies[0]!, study).text);
+    expect(ws.getCell(4, 2).value).toMatch(/^理论-[0-9A-Z]{6}\*$/);
     expect(ws.getCell(7, 1).value).toBe(SIGNATURE);
   });
 
@@ -270,7 +271,7 @@ describe('the record detail', () => {
     detail.eachRow((row, n) => {
       if (n > 2) rows.push({ label: String(row.getCell(1).value ?? ''), value: String(row.getCell(2).value ?? ''), height: row.height });
     });
-    expect(rows.some((r) => r.label.includes('记录编号：理论-2026-0009*'))).toBe(true);
+    expect(rows.some((r) => r.label.includes(`记录编号：${recordLabel(one, study).text}`))).toBe(true);
     for (const f of study.fields) expect(rows.some((r) => r.label === f.label), f.label).toBe(true);
     const label = study.fields.find((f) => f.key === 'content')!.label;
     const pieces = rows.filter((r) => r.label === label || r.label === `${label}（续）`);

@@ -193,15 +193,26 @@ function visibleFields(form: FormTemplate): Field[] {
 
 /**
  * The record's number as printed (DESIGN §10). Until the records work hands every record its number,
- * one without is given a stable stand-in from its template, year and the end of its id (the random
- * part of the ulid), marked by a trailing *; `derived` says so, and the sheet explains it in a note.
+ * one without is given a stable stand-in: its template's code and six characters of a hash of its
+ * id (ids need not end in anything random: the example year's end in the year), marked by a
+ * trailing *; `derived` says so, and the sheet explains it in a note.
  */
 export function recordLabel(record: Pick<RecordState, 'id' | 'date' | 'number'>, form: Pick<FormTemplate, 'code' | 'title'>): { text: string; derived: boolean } {
   if (record.number) return { text: record.number, derived: false };
   const code = form.code ?? form.title.slice(0, 2);
-  return { text: `${code}-${record.date.slice(0, 4)}-${record.id.slice(-4)}*`, derived: true };
+  return { text: `${code}-${idHash(record.id)}*`, derived: true };
 }
-export const DERIVED_NUMBER_NOTE = '记录编号后带“*”的，是系统在正式编号启用前按表单、年份和记录标识生成的临时编号，同一记录始终相同。';
+
+/** FNV-1a of the id, six base-36 characters: about two billion values, so a unit's year of records does not collide in practice. */
+function idHash(id: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36).toUpperCase().padStart(6, '0').slice(-6);
+}
+export const DERIVED_NUMBER_NOTE = '记录编号后带“*”的，是系统在正式编号启用前按表单和记录标识生成的临时编号，同一记录始终相同。';
 
 /** A calendar date as an Excel date cell: midnight UTC, because exceljs writes dates as UTC. */
 export function excelDate(date: string): Date | null {
