@@ -283,8 +283,16 @@ function writeHead(ws: Worksheet, n: number, title: string, unitName: string, ri
   r1.height = TITLE_HEIGHT;
   ws.mergeCells(1, 1, 1, n);
   r1.commit();
-  const half = Math.max(1, Math.ceil(n / 2));
   const r2 = ws.getRow(2);
+  if (n <= 2) {
+    // Too few columns to split the line (the detail): both in one merged cell.
+    setCell(r2.getCell(1), cleanText(`填报单位（盖章）：${unitName}　　${right}`), styles.subLeft);
+    r2.height = 24;
+    if (n > 1) ws.mergeCells(2, 1, 2, n);
+    r2.commit();
+    return;
+  }
+  const half = Math.max(1, Math.ceil(n / 2));
   setCell(r2.getCell(1), cleanText(`填报单位（盖章）：${unitName}`), styles.subLeft);
   setCell(r2.getCell(half + 1 > n ? n : half + 1), right, styles.subRight);
   r2.height = 24;
@@ -427,12 +435,17 @@ async function writeCover(wb: Book, name: string, spec: WorkbookSpec, label: str
   }
   row = contentsRow;
   wideRow(ws, row++, n, '目录', styles.section, 22);
+  // The sheet's name over the first two columns (the matrix's first is only a code wide), what it holds over the rest.
+  const split = n > 3 ? 2 : 1;
   contents.forEach((c, i) => {
     const r = ws.getRow(row);
     setCell(r.getCell(1), `${i + 1}. ${cleanText(c.name)}`, styles.body('left', true));
-    setCell(r.getCell(2), cleanText(c.what), styles.body('left', true));
-    for (let k = 3; k <= n; k++) r.getCell(k).style = styles.body('left', true);
-    ws.mergeCells(row, 2, row, n);
+    for (let k = 2; k <= split; k++) r.getCell(k).style = styles.body('left', true);
+    setCell(r.getCell(split + 1), cleanText(c.what), styles.body('left', true));
+    for (let k = split + 2; k <= n; k++) r.getCell(k).style = styles.body('left', true);
+    if (split > 1) ws.mergeCells(row, 1, row, split);
+    if (n > split + 1) ws.mergeCells(row, split + 1, row, n);
+    r.height = linesHeight(1);
     r.commit();
     row++;
   });
@@ -570,8 +583,7 @@ async function writeDetail(wb: Book, name: string, spec: WorkbookSpec, label: st
   let derived = false;
   for (const source of spec.ledgers) {
     const form = source.form;
-    pages.add(30);
-    wideRow(ws, n++, 2, `《${form.ledgerTitle}》`, styles.section, 30);
+    const heading = `《${form.ledgerTitle}》`;
     const details = detailFormatter(form, spec.org);
     let count = 0;
     for await (const record of source.records()) {
@@ -588,16 +600,27 @@ async function writeDetail(wb: Book, name: string, spec: WorkbookSpec, label: st
           rows.push([labelText, p.text, linesHeight(lines)]);
         });
       }
-      const head = `${count}. 记录编号：${number.text}`;
-      const total = 24 + rows.reduce((a, [, , h]) => a + h, 0);
+      // The block's head is a label and a value, not a merged row: exceljs checks each merge against
+      // every earlier one, so a merge per record made 100,000 records take minutes (bench/ledger.ts).
+      const head = number.text;
+      // The ledger's heading goes with its first block, never alone at the foot of a page.
+      const total = (count === 1 ? 30 : 0) + 24 + rows.reduce((a, [, , h]) => a + h, 0);
       // A block that fits on a page but not in what is left of this one starts a new page; so does
       // a longer one when less than half a page is left.
       if (pages.used > 0 && !pages.fits(total) && (total <= pages.height || pages.used > pages.height / 2)) {
         breakAfter(ws, n - 1);
         pages.breakHere();
       }
+      if (count === 1) {
+        pages.add(30);
+        wideRow(ws, n++, 2, heading, styles.section, 30);
+      }
       pages.add(24);
-      wideRow(ws, n++, 2, head, styles.blockHead, 24);
+      const h = ws.getRow(n++);
+      setCell(h.getCell(1), `${count}. 记录编号`, styles.blockHead);
+      setCell(h.getCell(2), head, styles.blockHead);
+      h.height = 24;
+      h.commit();
       for (const [l, v, h] of rows) {
         pages.add(h);
         const r = ws.getRow(n++);
@@ -613,7 +636,12 @@ async function writeDetail(wb: Book, name: string, spec: WorkbookSpec, label: st
       await progress.tick(drain);
     }
     if (count === 0) {
-      pages.add(24);
+      if (!pages.fits(54)) {
+        breakAfter(ws, n - 1);
+        pages.breakHere();
+      }
+      pages.add(54);
+      wideRow(ws, n++, 2, heading, styles.section, 30);
       wideRow(ws, n++, 2, NO_RECORDS, styles.empty, 24);
     }
     n++;

@@ -271,7 +271,7 @@ describe('the record detail', () => {
     detail.eachRow((row, n) => {
       if (n > 2) rows.push({ label: String(row.getCell(1).value ?? ''), value: String(row.getCell(2).value ?? ''), height: row.height });
     });
-    expect(rows.some((r) => r.label.includes(`记录编号：${recordLabel(one, study).text}`))).toBe(true);
+    expect(rows).toContainEqual(expect.objectContaining({ label: '1. 记录编号', value: recordLabel(one, study).text }));
     for (const f of study.fields) expect(rows.some((r) => r.label === f.label), f.label).toBe(true);
     const label = study.fields.find((f) => f.key === 'content')!.label;
     const pieces = rows.filter((r) => r.label === label || r.label === `${label}（续）`);
@@ -300,7 +300,7 @@ describe('the record detail', () => {
     const breaks = [...xml.matchAll(/<brk [^>]*id="(\d+)"/g)].map((m) => Number(m[1]));
     expect(breaks.length).toBeGreaterThan(0);
     // Each break falls just before a block's first row.
-    for (const id of breaks) expect(String(detail.getCell(id + 1, 1).value)).toContain('记录编号：');
+    for (const id of breaks) expect(String(detail.getCell(id + 1, 1).value)).toMatch(/^(\d+\. 记录编号|《)/);
   });
 });
 
