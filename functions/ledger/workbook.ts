@@ -449,6 +449,8 @@ async function writeCover(wb: Book, name: string, spec: WorkbookSpec, label: str
     r.commit();
     row++;
   });
+  // The matrix starts on a page of its own: page 1 is the title, the facts and the 目录.
+  breakAfter(ws, headingRow - 1);
   wideRow(ws, headingRow, n, matrix.title, styles.section, 22);
   const { next } = await writeTable(ws, { ...matrix, columns: matrix.columns.map((c, i) => ({ ...c, width: widths[i]! })) }, headerRow, styles, drain);
   row = next + 1;

@@ -144,11 +144,13 @@ describe('the printed workbook (LibreOffice → PDF → pdftotext)', () => {
     expect(signatures).toBeGreaterThanOrEqual(catalog.forms.length + 3);
   });
 
-  it('repeats the cover’s matrix header on its second page', () => {
-    expect(squeeze(pages[0]!)).toContain('责任要求上半年下半年');
-    expect(squeeze(pages[0]!)).toContain('第1项责任要求');
-    expect(squeeze(pages[1]!)).not.toContain('第1项责任要求');
-    expect(squeeze(pages[1]!).startsWith('责任要求上半年下半年')).toBe(true);
+  it('puts the 目录 on the cover’s first page and repeats the matrix header on every later page', () => {
+    expect(squeeze(pages[0]!)).toContain('目录');
+    expect(squeeze(pages[1]!)).toContain('责任要求上半年下半年');
+    expect(squeeze(pages[1]!)).toContain('第1项责任要求');
+    // The matrix runs over to a further page, which starts with the header again.
+    expect(squeeze(pages[2]!)).not.toContain('第1项责任要求');
+    expect(squeeze(pages[2]!).startsWith('责任要求上半年下半年')).toBe(true);
   });
 
   it('numbers each sheet’s pages from 1', () => {
