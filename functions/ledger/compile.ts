@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monotonicFactory } from 'ulid';
 import { compilationId, XLSX_TYPE, type Compilation, type CompilationDeps, type Trigger } from '../core/ledger/compilation.js';
-import { compilationFilename, rangeLabel } from '../core/ledger/layout.js';
+import { compilationFilename, planOrder, rangeLabel } from '../core/ledger/layout.js';
 import { formatPeriod, periodBounds, type Period } from '../core/periods.js';
 import { keys } from '../store/keys.js';
 import { writeWorkbook } from './workbook.js';
@@ -134,14 +134,15 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     await mkdir(dir, { recursive: true, mode: 0o700 });
     // Created empty first with 0600: the writer's open keeps the mode of a file that exists.
     await writeFile(file, '', { mode: 0o600 });
-    const forms = deps.catalog.forms;
+    const forms = planOrder(deps.catalog.forms, deps.catalog.obligations.obligations);
     const count = deps.records.countByForm?.bind(deps.records);
     // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited. The
-    // counts for the progress bar are read beside them, not before them.
+    // counts for the progress bar are read beside them, not before them. Each record is written
+    // twice: its ledger row and its block in the detail.
     const [content, total] = await Promise.all([
       deps.content(req.unit, period, req.asOf),
       req.estimate && count
-        ? Promise.all(forms.map((f) => count(req.unit, f.id, start, req.asOf))).then((counts) => counts.reduce((a, b) => a + b, 0))
+        ? Promise.all(forms.map((f) => count(req.unit, f.id, start, req.asOf))).then((counts) => 2 * counts.reduce((a, b) => a + b, 0))
         : undefined,
     ]);
     req.onProgress?.(0, total);

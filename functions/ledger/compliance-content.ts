@@ -6,11 +6,30 @@
 import { assess } from '../core/compliance/assessment.js';
 import { planCompliance, type ComplianceReport, type ComplianceRow } from '../core/compliance/compliance.js';
 import type { CompilationContent, ContentProvider, StatusCell, TableSheet } from '../core/ledger/content.js';
-import { rangeLabel } from '../core/ledger/layout.js';
+import { chineseDate, DERIVED_NUMBER_NOTE, rangeLabel, recordLabel } from '../core/ledger/layout.js';
 import { STATUS } from '../core/ledger/style.js';
 import { formatPeriod, parsePeriod, periodBounds, periodLabel, type Period } from '../core/periods.js';
 import type { Deps } from '../core/types.js';
-import type { Organisation } from '../core/templates/templates.js';
+import type { FormTemplate, Organisation } from '../core/templates/templates.js';
+
+/** A cell lists at most this many record numbers; more would bury the table (issue 13). */
+const MAX_CITED = 5;
+
+/** What is known of a counted record: its date, its printed number and the ledger it is in. */
+interface Cited {
+  date: string;
+  number: string;
+  ledger: string;
+  derived: boolean;
+}
+
+/** Record numbers as a cell shows them: a few listed, more summed up with the ledgers they are in. */
+export function citeRecords(ids: readonly string[], known: ReadonlyMap<string, Cited>): string {
+  const cited = ids.map((id) => known.get(id)).filter((c): c is Cited => c !== undefined);
+  if (cited.length <= MAX_CITED) return cited.map((c) => c.number).join('、');
+  const ledgers = [...new Set(cited.map((c) => c.ledger))].map((l) => `《${l}》`).join('');
+  return `共 ${cited.length} 条，见${ledgers}`;
+}
 
 const CADENCE: Record<string, string> = { year: '每年', half: '每半年', quarter: '每季度', month: '每月', event: '发生即记' };
 
@@ -23,16 +42,19 @@ function statusCell(r: ComplianceRow, label: (s: StatusCell['status']) => string
 
 export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'organisation' | 'scores'>): ContentProvider {
   /** Evaluates several periods in one read of each form's records (a compilation reads them once more to write them). */
-  async function evaluate(org: Organisation, periods: Period[], asOf: string, dates: Map<string, string>): Promise<ComplianceReport[]> {
+  async function evaluate(org: Organisation, periods: Period[], asOf: string, known: Map<string, Cited>): Promise<ComplianceReport[]> {
     const plans = periods.map((period) => planCompliance({ org, obligations: deps.catalog.obligations, period, asOf }));
     const start = plans.map((p) => p.start).sort()[0]!;
     const last = plans.map((p) => p.end).sort().pop()!;
     const end = last < asOf ? last : asOf;
-    for (const form of plans[0]!.forms)
+    for (const form of plans[0]!.forms) {
+      const template: Pick<FormTemplate, 'code' | 'title' | 'ledgerTitle'> = deps.catalog.form(form) ?? { title: form, ledgerTitle: form };
       for await (const r of deps.records.iterateByForm(org.unit.id, form, start, end, 500, plans[0]!.fieldsOf(form))) {
-        dates.set(r.id, r.date);
+        const label = recordLabel(r, template);
+        known.set(r.id, { date: r.date, number: label.text, derived: label.derived, ledger: template.ledgerTitle });
         for (const plan of plans) plan.add(r);
       }
+    }
     return plans.map((p) => p.report());
   }
 
@@ -41,9 +63,10 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
     if (!org) throw new Error(`no organisation for unit ${unit}`);
     const period = parsePeriod(periodText)!;
     const year: Period = { kind: 'year', year: period.year, index: 1 };
-    const dates = new Map<string, string>();
+    const known = new Map<string, Cited>();
+    const cite = (ids: readonly string[]) => citeRecords(ids, known);
     const [[report, yearReport], entries] = await Promise.all([
-      evaluate(org, period.kind === 'year' ? [period] : [period, year], asOf, dates).then((r): [ComplianceReport, ComplianceReport] => [r[0]!, r[1] ?? r[0]!]),
+      evaluate(org, period.kind === 'year' ? [period] : [period, year], asOf, known).then((r): [ComplianceReport, ComplianceReport] => [r[0]!, r[1] ?? r[0]!]),
       deps.scores.list(unit, formatPeriod(year)),
     ]);
     const label = (s: StatusCell['status']) => STATUS[s].label;
@@ -72,10 +95,10 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
         r.required,
         r.done,
         statusCell(r, label),
-        r.records.join('、'),
+        cite(r.records),
       ]),
       notes: [
-        `截至 ${asOf}。期满后 ${report.graceDays} 天内补录的不算补报；超过的计入完成数并标为“补报”。`,
+        `统计截至${chineseDate(asOf)}。期满后 ${report.graceDays} 天内补录的不算补报；超过的计入完成数并标为“补报”。`,
         '标“本局设置”的次数是实施方案未规定、由本局自定的设置。',
       ],
     };
@@ -95,55 +118,87 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
         { header: '得分', width: 8, kind: 'number' },
       ],
       rows: [
-        ...sheet.items.map((i) => [i.category, i.content, i.standard, i.criteria, i.deduction, i.reasons.join('\n'), i.evidence.join('、'), i.score]),
-        ['合计', '', sheet.standardTotal, '', null, sheet.complete ? '' : '尚有人工评分项目未评分', '', sheet.total],
+        ...sheet.items.map((i) => [i.category, i.content, i.standard, i.criteria, i.deduction, i.reasons.join('\n'), cite(i.evidence), i.score]),
       ],
-      notes: [sheet.note ?? '', `按截至 ${asOf} 的记录计算；期间未结束的项目只列出尚缺次数，不扣分。`].filter(Boolean),
+      // Below the filter's range: filtering the items must not hide or count the total.
+      totals: [['合计', '', sheet.standardTotal, '', null, sheet.complete ? '' : '尚有人工评分项目未评分', '', sheet.total]],
+      notes: [sheet.note ?? '', `按截至${chineseDate(asOf)}的记录计算；期间未结束的项目只列出尚缺次数，不扣分。`].filter(Boolean),
     };
 
-    // This month: the compilation's month, or the as-of month for a longer period.
-    const monthIndex = period.kind === 'month' ? period.index : Number(asOf.slice(5, 7));
-    const month: Period = { kind: 'month', year: period.year, index: monthIndex };
-    const { start: mStart, end: mEnd } = periodBounds(month);
-    const monthly: TableSheet = {
-      name: '月度汇总',
-      title: `${short}${periodLabel(month)}意识形态工作月度汇总`,
-      columns: [
-        { header: '工作类别', width: 34 },
-        { header: '本月完成次数', width: 12, kind: 'number' },
-        { header: '年度累计', width: 10, kind: 'number' },
-        { header: '年度要求', width: 10, kind: 'number' },
-        { header: '完成率', width: 10, kind: 'status' },
-        { header: '本月佐证记录编号', width: 30 },
-      ],
-      rows: deps.catalog.obligations.obligations.map((o) => {
-        const rows = yearReport.rows.filter((r) => r.obligationId === o.id);
-        const ids = [...new Set(rows.flatMap((r) => r.records))];
-        const thisMonth = ids.filter((id) => {
-          const d = dates.get(id);
-          return d !== undefined && d >= mStart && d <= mEnd;
-        });
-        const required = rows.reduce((n, r) => n + r.required, 0);
-        const counted = rows.reduce((n, r) => n + Math.min(r.done, r.required), 0);
-        const status: StatusCell['status'] = rows.some((r) => r.status === 'missed')
-          ? 'missed'
-          : rows.every((r) => r.status === 'met' || r.status === 'not-due') && required > 0
-            ? 'met'
-            : required === 0
-              ? 'not-due'
-              : 'in-progress';
-        const rate: StatusCell = required === 0 ? { status: 'not-due', text: CADENCE.event! } : { status, text: `${Math.round((counted / required) * 100)}%` };
-        return [`${o.id} ${o.title}（${CADENCE[o.cadence]}）`, thisMonth.length, ids.length, required, rate, thisMonth.join('、')];
-      }),
-      notes: ['年度要求按各期要求次数合计；按成员考核的要求按应汇报的成员人次计算。'],
+    const obligations = deps.catalog.obligations.obligations;
+    const idsOf = (o: (typeof obligations)[number]) => [...new Set(yearReport.rows.filter((r) => r.obligationId === o.id).flatMap((r) => r.records))];
+    const inMonth = (ids: string[], m: Period) => {
+      const { start, end } = periodBounds(m);
+      return ids.filter((id) => {
+        const d = known.get(id)?.date;
+        return d !== undefined && d >= start && d <= end;
+      });
     };
+    let monthly: TableSheet;
+    if (period.kind === 'year') {
+      // A year: one row per month up to the as-of month; a month not yet over says so (截至).
+      const last = Math.min(12, Number(asOf.slice(0, 4)) > period.year ? 12 : Number(asOf.slice(5, 7)));
+      const ids = obligations.map(idsOf);
+      const months = Array.from({ length: last }, (_, i): Period => ({ kind: 'month', year: period.year, index: i + 1 }));
+      const counts = months.map((m) => ids.map((list) => inMonth(list, m).length));
+      monthly = {
+        name: '月度汇总',
+        title: `${short}${rangeLabel(period, asOf)}意识形态工作月度汇总`,
+        columns: [
+          { header: '月份', width: 20 },
+          ...obligations.map((o) => ({ header: `${o.id} ${o.title}`, width: 10, kind: 'number' as const })),
+          { header: '合计', width: 8, kind: 'number' },
+        ],
+        rows: months.map((m, i) => {
+          const running = periodBounds(m).end > asOf;
+          const name = running ? `${periodLabel(m)}（截至${chineseDate(asOf).slice(5)}）` : periodLabel(m);
+          return [name, ...counts[i]!, counts[i]!.reduce((a, b) => a + b, 0)];
+        }),
+        totals: [['合计', ...obligations.map((_, j) => counts.reduce((n, c) => n + c[j]!, 0)), counts.flat().reduce((a, b) => a + b, 0)]],
+        notes: ['各月按记录的活动日期计数；一条记录只计入它所满足的各项要求各一次。'],
+      };
+    } else {
+      // A shorter period: its month (or the as-of month), one row per requirement.
+      const monthIndex = period.kind === 'month' ? period.index : Number(asOf.slice(5, 7));
+      const month: Period = { kind: 'month', year: period.year, index: monthIndex };
+      const running = periodBounds(month).end > asOf;
+      monthly = {
+        name: '月度汇总',
+        title: `${short}${periodLabel(month)}${running ? `（截至${chineseDate(asOf).slice(5)}）` : ''}意识形态工作月度汇总`,
+        columns: [
+          { header: '工作类别', width: 34 },
+          { header: '本月完成次数', width: 12, kind: 'number' },
+          { header: '年度累计', width: 10, kind: 'number' },
+          { header: '年度要求', width: 10, kind: 'number' },
+          { header: '完成率', width: 10, kind: 'status' },
+          { header: '本月佐证记录编号', width: 30 },
+        ],
+        rows: obligations.map((o) => {
+          const rows = yearReport.rows.filter((r) => r.obligationId === o.id);
+          const ids = idsOf(o);
+          const thisMonth = inMonth(ids, month);
+          const required = rows.reduce((n, r) => n + r.required, 0);
+          const counted = rows.reduce((n, r) => n + Math.min(r.done, r.required), 0);
+          const status: StatusCell['status'] = rows.some((r) => r.status === 'missed')
+            ? 'missed'
+            : rows.every((r) => r.status === 'met' || r.status === 'not-due') && required > 0
+              ? 'met'
+              : required === 0
+                ? 'not-due'
+                : 'in-progress';
+          const rate: StatusCell = required === 0 ? { status: 'not-due', text: CADENCE.event! } : { status, text: `${Math.round((counted / required) * 100)}%` };
+          return [`${o.id} ${o.title}（${CADENCE[o.cadence]}）`, thisMonth.length, ids.length, required, rate, cite(thisMonth)];
+        }),
+        notes: ['年度要求按各期要求次数合计；按成员考核的要求按应汇报的成员人次计算。'],
+      };
+    }
+    if ([...known.values()].some((c) => c.derived)) {
+      matrix.notes!.push(DERIVED_NUMBER_NOTE);
+    }
 
     return {
       cover: {
-        facts: [
-          ['考核依据', '意识形态工作责任制实施方案'],
-          ['统计截至', asOf],
-        ],
+        facts: [['考核依据', '意识形态工作责任制实施方案']],
         matrix,
       },
       assessment,

@@ -55,7 +55,6 @@ const org = readCatalog('templates').exampleOrganisation;
 let bearer = '';
 async function signIn() {
   const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
-  const today = new Date().toISOString().slice(0, 10);
   bearer = `Bearer ${await keys.sign(claimsFor(findPerson(org, 'li-na')!))}`;
 }
 
@@ -200,7 +199,8 @@ async function ledgerSummaries(url: string): Promise<Set<string>> {
     expect(job.status, JSON.stringify(job)).toBe('done');
     const link = await call(url, 'GET', `${job.compilation.file}?link=1`);
     const bytes = Buffer.from(await (await fetch(new URL(link.body.url, url))).arrayBuffer());
-    const ws = (await openWorkbook(bytes)).worksheets.find((w) => w.name.includes('专题汇报'))!;
+    // The 摘要 prints in the record detail (the ledger table holds the form's ledger.print columns).
+    const ws = (await openWorkbook(bytes)).getWorksheet('记录详情')!;
     const seen = new Set<string>();
     ws.eachRow((row) => {
       for (const v of row.values as unknown[]) if (typeof v === 'string' && v.startsWith('崩溃测试')) seen.add(v);

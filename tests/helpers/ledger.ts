@@ -67,3 +67,47 @@ export async function openWorkbook(data: string | Buffer): Promise<ExcelJS.Workb
   await wb.xlsx.load(bytes as unknown as ArrayBuffer);
   return wb;
 }
+
+/** Every sheet as a second, independent reader sees it (read-excel-file): name and rows of values. */
+export async function readWithSecondReader(file: string): Promise<{ sheet: string; data: unknown[][] }[]> {
+  const { default: readXlsxFile } = await import('read-excel-file/node');
+  return (await readXlsxFile(readFileSync(file))) as { sheet: string; data: unknown[][] }[];
+}
+
+/**
+ * The text of every cell whose style carries the quote prefix, per sheet name, read from the XML
+ * itself: neither exceljs nor read-excel-file reports the attribute.
+ */
+export async function quotePrefixedCells(file: string): Promise<Map<string, string[]>> {
+  const { default: JSZip } = await import('jszip');
+  const zip = await JSZip.loadAsync(readFileSync(file));
+  const stylesXml = await zip.file('xl/styles.xml')!.async('string');
+  const xfs = stylesXml.match(/<cellXfs[^>]*>([\s\S]*?)<\/cellXfs>/)![1]!.match(/<xf\b[^>]*?(\/>|>)/g) ?? [];
+  const quoted = new Set(xfs.map((x, i) => (/quotePrefix="1"/.test(x) ? i : -1)).filter((i) => i >= 0));
+  const workbook = await zip.file('xl/workbook.xml')!.async('string');
+  const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+  const target = new Map([...rels.matchAll(/<Relationship [^>]*Id="([^"]+)"[^>]*Target="([^"]+)"/g)].map((m) => [m[1]!, m[2]!]));
+  const out = new Map<string, string[]>();
+  for (const m of workbook.matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)) {
+    const path = `xl/${target.get(m[2]!)!.replace(/^\/?xl\//, '')}`;
+    const xml = await zip.file(path)!.async('string');
+    const texts: string[] = [];
+    // exceljs writes text without shared strings as t="str" with a <v>; others write inlineStr with a <t>.
+    for (const c of xml.matchAll(/<c [^>]*s="(\d+)"[^>]*t="(?:str|inlineStr)"[^>]*>([\s\S]*?)<\/c>/g))
+      if (quoted.has(Number(c[1]))) texts.push((c[2]!.match(/<[tv][^>]*>([\s\S]*?)<\/[tv]>/)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+    out.set(m[1]!, texts);
+  }
+  return out;
+}
+
+/** The XML of one sheet, found by its name. */
+export async function sheetXml(file: string, name: string): Promise<string> {
+  const { default: JSZip } = await import('jszip');
+  const zip = await JSZip.loadAsync(readFileSync(file));
+  const workbook = await zip.file('xl/workbook.xml')!.async('string');
+  const rels = await zip.file('xl/_rels/workbook.xml.rels')!.async('string');
+  const id = [...workbook.matchAll(/<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"/g)].find((m) => m[1] === name)?.[2];
+  const target = [...rels.matchAll(/<Relationship [^>]*Id="([^"]+)"[^>]*Target="([^"]+)"/g)].find((m) => m[1] === id)?.[2];
+  if (!target) throw new Error(`no sheet ${name}`);
+  return zip.file(`xl/${target.replace(/^\/?xl\//, '')}`)!.async('string');
+}

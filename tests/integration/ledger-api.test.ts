@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { memberReport, studySession } from '../helpers/fixtures.js';
+import { SIGNATURE } from '../../functions/ledger/workbook.js';
 import { openWorkbook } from '../helpers/ledger.js';
 
 let api: TestApi;
@@ -55,7 +56,8 @@ describe('compiling on demand', () => {
     const res = await compile('sun-li', { period: '2026-11' });
     expect(res.accepted).toMatchObject({ status: 'queued', progress: { done: 0 }, kind: 'compile', period: '2026-11' });
     expect(res.job.progress.done).toBe(res.job.progress.total);
-    expect(res.job.progress.total).toBe(3);
+    // Three records, each written twice: its ledger row and its block in the detail.
+    expect(res.job.progress.total).toBe(6);
     first = res.body;
     expect(first).toMatchObject({
       unit: 'example-bureau',
@@ -91,9 +93,11 @@ describe('compiling on demand', () => {
     expect(createHash('sha256').update(res.bytes).digest('hex')).toBe(first.sha256);
     const wb = await openWorkbook(res.bytes);
     const ws = wb.getWorksheet('理论学习记录')!;
-    expect(ws.rowCount).toBe(3 + 2);
     expect([ws.getCell('A4').value, ws.getCell('A5').value]).toEqual([1, 2]);
-    expect(ws.getRow(4).values).toContain('=1+1 不是公式');
+    expect(ws.getCell('A6').value).toBe(SIGNATURE);
+    const detail: unknown[] = [];
+    wb.getWorksheet('记录详情')!.eachRow((row) => detail.push(...(row.values as unknown[])));
+    expect(detail).toContain('=1+1 不是公式');
     expect(ws.getCell('A1').value).toBe('XX局2026年11月理论学习中心组学习及专题学习台账');
     expect(wb.getWorksheet('封面')!.getCell('A1').value).toBe('XX局2026年11月意识形态工作台账');
   });
@@ -122,15 +126,41 @@ describe('compiling on demand', () => {
     expect(all.body.items.map((c: any) => c.period)).toEqual(['2026', '2026-11', '2026-11']);
   });
 
-  it('compiles a period without records: every ledger has its headers only, and no error', async () => {
+  it('compiles the year so far with one 月度汇总 row per month to date, the running month marked 截至', async () => {
+    const res = await compile('sun-li', { period: '2026' });
+    expect(res.body.asOf).toBe('2026-11-28');
+    const wb = await openWorkbook((await download(res.body.file, 'sun-li')).bytes);
+    const ws = wb.getWorksheet('月度汇总')!;
+    const months: string[] = [];
+    ws.eachRow((row, n) => {
+      const v = String(row.getCell(1).value ?? '');
+      if (n > 3 && /^2026年\d+月/.test(v)) months.push(v);
+    });
+    expect(months).toEqual([...Array.from({ length: 10 }, (_, i) => `2026年${i + 1}月`), '2026年11月（截至11月28日）']);
+    // 合计 follows the months, outside the filter's range; the filter ends at the last month.
+    const total = 3 + months.length + 1;
+    expect(ws.getCell(total, 1).value).toBe('合计');
+    expect(ws.autoFilter).toBe(`A3:${ws.getColumn(ws.getRow(3).cellCount).letter}${total - 1}`);
+    // November's three study sessions and the report, October's session.
+    const sum = (r: number) => (ws.getRow(r).values as unknown[]).slice(2).filter((v): v is number => typeof v === 'number');
+    expect(sum(3 + 10).at(-1)).toBe(1);
+    expect(sum(3 + 11).at(-1)).toBeGreaterThanOrEqual(3);
+    // One 统计截至 on the cover, in Chinese.
+    const cover: string[] = [];
+    wb.worksheets[0]!.eachRow((row) => cover.push(...(row.values as unknown[]).map(String)));
+    expect(cover.filter((v) => v === '统计截至')).toHaveLength(1);
+    expect(cover.some((v) => /\d{4}-\d{2}-\d{2}/.test(v))).toBe(false);
+  });
+
+  it('compiles a period without records: every ledger says 本期无记录, and no error', async () => {
     const res = await compile('sun-li', { period: '2026-01' });
     expect(res.body.asOf).toBe('2026-01-31');
     for (const s of res.body.sheets.filter((x: any) => x.templateId)) expect(s.rows).toBe(0);
     const wb = await openWorkbook((await download(res.body.file, 'sun-li')).bytes);
     for (const s of res.body.sheets.filter((x: any) => x.templateId)) {
       const ws = wb.getWorksheet(s.name)!;
-      expect(ws.rowCount).toBe(3);
       expect(ws.getCell('A3').value).toBe('序号');
+      expect(ws.getCell('A4').value).toBe('本期无记录');
     }
   });
 });

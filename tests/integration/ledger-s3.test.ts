@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3BlobStore } from '../../functions/store/blobs.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { studySession } from '../helpers/fixtures.js';
+import { SIGNATURE } from '../../functions/ledger/workbook.js';
 import { openWorkbook } from '../helpers/ledger.js';
 
 const BUCKET = 'taizhang-test';
@@ -91,6 +92,7 @@ describe('compilations with a bucket', () => {
     const bytes = Buffer.from(await file.arrayBuffer());
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(created.body.sha256);
     const ws = (await openWorkbook(bytes)).getWorksheet('理论学习记录')!;
-    expect(ws.rowCount).toBe(4);
+    expect(ws.getCell('A4').value).toBe(1);
+    expect(ws.getCell('A5').value).toBe(SIGNATURE);
   });
 });

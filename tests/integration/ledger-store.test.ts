@@ -8,6 +8,7 @@ import { readCatalog } from '../../functions/core/templates/catalog.js';
 import type { CompilationDeps } from '../../functions/core/ledger/compilation.js';
 import { parsePeriod } from '../../functions/core/periods.js';
 import type { RecordState } from '../../functions/core/records/record.js';
+import { SIGNATURE } from '../../functions/ledger/workbook.js';
 import { compileLedgers } from '../../functions/ledger/compile.js';
 import { localBlobStore } from '../../functions/store/blobs.js';
 import { createDocumentClient, ensureTable } from '../../functions/store/client.js';
@@ -91,19 +92,21 @@ describe('compiling from the store', () => {
       onProgress: (rows, total) => progress.push([rows, total]),
     });
     expect(done.sheets!.find((s) => s.templateId === 'study-session')!.rows).toBe(N);
-    expect(progress.at(-1)).toEqual([N, N]);
+    // Each record counts twice: its ledger row and its detail block.
+    expect(progress.at(-1)).toEqual([2 * N, 2 * N]);
     expect(progress.every(([rows], i) => i === 0 || rows >= progress[i - 1]![0])).toBe(true);
 
     const stream = await deps.blobs.stream(`${org.unit.id}/2026-11/${done.id}.xlsx`);
     const chunks: Buffer[] = [];
     for await (const c of stream!) chunks.push(c as Buffer);
     const ws = (await openWorkbook(Buffer.concat(chunks))).getWorksheet('理论学习记录')!;
-    expect(ws.rowCount).toBe(3 + N);
+    // Rows, the signature block and the notes below them.
+    expect(ws.getCell(4 + N, 1).value).toBe(SIGNATURE);
     const numbers: unknown[] = [];
     const dates: number[] = [];
     for (let r = 4; r <= 3 + N; r++) {
       numbers.push(ws.getCell(r, 1).value);
-      dates.push((ws.getCell(r, 3).value as Date).getTime());
+      dates.push((ws.getCell(r, 4).value as Date).getTime());
     }
     expect(numbers).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(dates).toEqual([...dates].sort((a, b) => a - b));

@@ -12,10 +12,16 @@ import {
   rangeLabel,
   rowFormatter,
   rowHeight,
+  recordLabel,
+  detailFormatter,
+  ledgerPrintSize,
+  DATE_WIDTH,
+  DATETIME_WIDTH,
   sheetNamer,
   workbookTitle,
 } from '../../functions/core/ledger/layout.js';
 import { STATUS, STATUS_KEYS } from '../../functions/core/ledger/style.js';
+import { effectivePrintSize, fitScale, splitForRows, textLines, LINES_PER_ROW, ROW_LIMIT, linesHeight } from '../../functions/core/ledger/print.js';
 import { parsePeriod } from '../../functions/core/periods.js';
 import type { RecordState } from '../../functions/core/records/record.js';
 import type { FormTemplate } from '../../functions/core/templates/templates.js';
@@ -28,6 +34,7 @@ const org = catalog.exampleOrganisation;
 const form: FormTemplate = {
   id: 'every-type',
   title: '测试表',
+  code: 'ZZ',
   ledgerTitle: '测试台账',
   dateField: 'day',
   review: false,
@@ -66,27 +73,38 @@ const record = (data: Record<string, unknown>): RecordState => ({
 });
 
 describe('ledger columns', () => {
-  it('puts 序号 first, then each visible field in template order, then 期间, 填报人, 填报时间', () => {
+  it('puts 序号 and 记录编号 first, then each visible field in template order, then 填报人, 填报时间', () => {
     const headers = ledgerColumns(form).map((c) => c.header);
-    expect(headers).toEqual(['序号', '日期', '说明', '内容', '人数', '分值', '类别', '领域', '主持人', '参加人员', '责任科室', '是否公开', '期间', '填报人', '填报时间']);
+    expect(headers).toEqual(['序号', '记录编号', '日期', '说明', '内容', '人数', '分值', '类别', '领域', '主持人', '参加人员', '责任科室', '是否公开', '填报人', '填报时间']);
     expect(headers).not.toContain('内部编号');
   });
 
   it('takes the template width, and otherwise a default by type wide enough for Chinese labels and options', () => {
     const cols = new Map(ledgerColumns(form).map((c) => [c.header, c]));
     expect(cols.get('内容')!.width).toBe(44);
-    expect(cols.get('日期')!.width).toBe(15);
+    // the width rule: the longest date, 2026年12月28日, in 宋体 at Excel's and WPS's pixel widths
+    expect(cols.get('日期')!.width).toBe(DATE_WIDTH);
+    expect(DATE_WIDTH).toBeGreaterThanOrEqual((8 * 8 + 3 * 15 + 8 - 5) / 7);
+    expect(cols.get('填报时间')!.width).toBe(DATETIME_WIDTH);
+    expect(DATETIME_WIDTH).toBeGreaterThanOrEqual((14 * 8 + 3 * 15 + 8 - 5) / 7);
     // the longest option, 11 characters at 1.9 units each, plus padding
     expect(cols.get('类别')!.width).toBeGreaterThanOrEqual(11 * 1.9);
     expect(cols.get('类别')!.width).toBeLessThanOrEqual(24);
     for (const c of ledgerColumns(form)) expect(c.width).not.toBe(9);
   });
 
-  it('gives every shipped template a sheet with its labels and no hidden field', () => {
+  it('prints the fields a shipped template lists in ledger.print, in that order', () => {
     for (const f of catalog.forms) {
       const headers = ledgerColumns(f).map((c) => c.header);
-      expect(headers.slice(1, -3)).toEqual(f.fields.filter((x) => !x.ledger?.hidden).map((x) => x.label));
+      expect(f.ledger?.print, f.id).toBeDefined();
+      const byKey = new Map(f.fields.map((x) => [x.key, x.label]));
+      expect(headers.slice(2, -2)).toEqual(f.ledger!.print!.map((k) => byKey.get(k)));
     }
+  });
+
+  it('adds 审核人 and 审核日期 for a reviewed form and 代填 for a form with a subject', () => {
+    const headers = ledgerColumns({ ...form, review: true, subjectField: 'host' }).map((c) => c.header);
+    expect(headers.slice(-5)).toEqual(['审核人', '审核日期', '代填', '填报人', '填报时间']);
   });
 
   it('wraps text, aligns free text left and centres choices, names and dates', () => {
@@ -123,6 +141,7 @@ describe('ledger values', () => {
     );
     expect(row).toEqual([
       7,
+      recordLabel({ id: '01TESTLAYOUT00000000000001', date: '2026-11-03' }, form).text,
       new Date(Date.UTC(2026, 10, 3)),
       '普通文字',
       '第一行\n第二行',
@@ -134,7 +153,6 @@ describe('ledger values', () => {
       '李娜（示例）、王强（示例）',
       '政策法规科',
       '否',
-      '2026年11月',
       '孙丽（示例）',
       // 17:30 UTC is 01:30 the next morning in Beijing, shown as such
       new Date(Date.UTC(2026, 10, 4, 1, 30)),
@@ -143,16 +161,16 @@ describe('ledger values', () => {
 
   it('leaves absent values empty and shows unknown ids as they are', () => {
     const row = format(record({ day: '2026-11-03', host: 'gone-person', public: true }), 1);
-    expect(row[2]).toBeNull();
-    expect(row[4]).toBeNull();
-    expect(row[8]).toBe('gone-person');
-    expect(row[11]).toBe('是');
+    expect(row[3]).toBeNull();
+    expect(row[5]).toBeNull();
+    expect(row[9]).toBe('gone-person');
+    expect(row[12]).toBe('是');
   });
 
   it('keeps text that looks like a formula as plain text', () => {
     for (const text of ['=SUM(A1:A9)', '+86 123', '-1', '@cmd']) {
       const row = format(record({ day: '2026-11-03', note: text }), 1);
-      expect(row[2]).toBe(text);
+      expect(row[3]).toBe(text);
     }
   });
 });
@@ -202,12 +220,77 @@ describe('row heights', () => {
   ];
   it('leaves a one-line row alone and raises a row by the lines its wrapped text needs', () => {
     expect(rowHeight([1, '短文字'], cols)).toBeUndefined();
-    const ten = rowHeight([1, '字'.repeat(95)], cols)!; // 95 × 1.9 = 180.5 units over 19 usable → 10 lines
-    expect(ten).toBeGreaterThanOrEqual(10 * 14);
+    // 20 units are 145 px, 137 px inside the padding: 9 characters of 15 px a line, so 95 need 11 lines
+    const eleven = rowHeight([1, '字'.repeat(95)], cols)!;
+    expect(eleven).toBeGreaterThanOrEqual(11 * 16);
     expect(rowHeight([1, '一\n二\n三'], cols)).toBeGreaterThanOrEqual(3 * 14);
     expect(rowHeight([1, '字'.repeat(20_000)], cols)).toBe(409);
     // An unwrapped column never raises the row.
     expect(rowHeight(['字'.repeat(100), ''], cols)).toBeUndefined();
+  });
+});
+
+describe('printed size', () => {
+  it('prints every shipped template’s ledger table at 9 pt or more, even with review and 代填 columns', () => {
+    for (const f of catalog.forms) {
+      expect(ledgerPrintSize(f), f.id).toBeGreaterThanOrEqual(9);
+      expect(ledgerPrintSize({ ...f, review: true, subjectField: f.fields[0]!.key }), `${f.id} with review`).toBeGreaterThanOrEqual(9);
+    }
+  });
+
+  it('computes the fit scale from the paper and the column widths', () => {
+    // A4 landscape leaves 841.89 − 0.7 × 72 = 791.5 pt; 15 columns of 25 units print (7w + 5) × 0.75
+    // = 135 pt each, 2,025 pt in all: 39 %, the 4 pt text of issue 13.
+    const wide = Array.from({ length: 15 }, () => 25);
+    expect(fitScale(wide, { paper: 'A4', orientation: 'landscape' })).toBe(0.39);
+    expect(effectivePrintSize(11, wide, { paper: 'A4', orientation: 'landscape' })).toBeCloseTo(4.29, 2);
+    // A3 landscape: 1,190.55 − 50.4 = 1,140 pt, 56 %.
+    expect(effectivePrintSize(11, wide, { paper: 'A3', orientation: 'landscape' })).toBeCloseTo(6.16, 2);
+    expect(effectivePrintSize(11, wide.slice(0, 5), { paper: 'A4', orientation: 'landscape' })).toBe(11);
+    expect(fitScale([10, 10], { paper: 'A4', orientation: 'portrait' })).toBe(1);
+  });
+
+  it('splits a long text into row-sized pieces that join back into the whole text', () => {
+    const text = Array.from({ length: 5000 }, (_, i) => '意识形态工作责任制𠮷abc\n'[i % 15]).join('').replace(/\\n/g, '\n');
+    const pieces = splitForRows(text, 80);
+    expect(pieces.length).toBeGreaterThan(3);
+    for (const p of pieces) {
+      expect(p.lines).toBeLessThanOrEqual(LINES_PER_ROW);
+      expect(textLines(p.text, 80)).toBeLessThanOrEqual(LINES_PER_ROW);
+      expect(linesHeight(p.lines)).toBeLessThanOrEqual(ROW_LIMIT);
+    }
+    expect(pieces.map((p) => p.text).join('').replace(/\n/g, '')).toBe(text.replace(/\n/g, ''));
+  });
+
+  it('cuts a printed text that needs more than one row, pointing to the detail', () => {
+    const row = rowFormatter(form, org)(record({ day: '2026-11-03', note: '长'.repeat(3000) }), 1);
+    expect(String(row[3]).endsWith('…（全文见记录详情）')).toBe(true);
+    expect(textLines(String(row[3]), 20)).toBeLessThanOrEqual(LINES_PER_ROW);
+  });
+});
+
+describe('record numbers and details', () => {
+  it('prints the record’s number, or a stable stand-in marked * when it has none', () => {
+    expect(recordLabel({ id: 'X', date: '2026-01-01', number: '研判-2026-003' }, form)).toEqual({ text: '研判-2026-003', derived: false });
+    const a = recordLabel({ id: '01TESTLAYOUT00000000000001', date: '2026-11-03' }, form);
+    expect(a.text).toMatch(/^ZZ-[0-9A-Z]{6}\*$/);
+    expect(a.derived).toBe(true);
+    expect(recordLabel({ id: '01TESTLAYOUT00000000000001', date: '2026-11-03' }, form)).toEqual(a);
+    // Ids that share their ends (the example year's all end in the year) still get different stand-ins.
+    const demo = Array.from({ length: 2000 }, (_, i) => recordLabel({ id: `DEMO${String(i).padStart(7, '0')}02026`, date: '2026-01-01' }, form).text);
+    expect(new Set(demo).size).toBe(demo.length);
+  });
+
+  it('lists every field with its label and full value, then period, filer and time', () => {
+    const long = '长'.repeat(5000);
+    const lines = detailFormatter(form, org)(record({ day: '2026-11-03', body: long, secret: 'X-1', host: 'zhang-wei' }));
+    const byLabel = new Map(lines.map((l) => [l.label, l.value]));
+    expect(byLabel.get('内容')).toBe(long);
+    expect(byLabel.get('日期')).toBe('2026年11月3日');
+    expect(byLabel.get('主持人')).toBe('张伟（示例）');
+    expect(byLabel.has('内部编号')).toBe(false);
+    expect(lines.slice(-3).map((l) => l.label)).toEqual(['期间', '填报人', '填报时间']);
+    expect(byLabel.get('填报时间')).toBe('2026年11月4日 01:30');
   });
 });
 

@@ -29,6 +29,8 @@ export interface TableSheet {
   title: string;
   columns: TableColumn[];
   rows: TableValue[][];
+  /** 合计 and other total rows, written below the rows and outside the filter's range. */
+  totals?: TableValue[][];
   notes?: string[];
 }
 

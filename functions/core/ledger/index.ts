@@ -3,3 +3,4 @@ export * from './compilation.js';
 export * from './content.js';
 export * from './layout.js';
 export * from './style.js';
+export * from './print.js';

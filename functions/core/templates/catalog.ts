@@ -67,6 +67,12 @@ function checkForm(form: FormTemplate, file: string): void {
     fail(file, 'dateField', `「${form.dateField}」须是本表的必填日期字段`);
   if (form.subjectField !== undefined && byKey.get(form.subjectField)?.type !== 'person')
     fail(file, 'subjectField', `「${form.subjectField}」须是本表的人员字段`);
+  const print = form.ledger?.print ?? [];
+  print.forEach((k, i) => {
+    if (!byKey.has(k)) fail(file, `ledger.print.${i}`, `引用了不存在的字段「${k}」`);
+    if (print.indexOf(k) !== i) fail(file, `ledger.print.${i}`, `字段重复：${k}`);
+    if (byKey.get(k)!.ledger?.hidden) fail(file, `ledger.print.${i}`, `「${k}」已设为不在台账中显示`);
+  });
   form.rules.forEach((rule, i) => {
     const names = rule.kind === 'requiredIf' ? [rule.field, rule.when] : [rule.field, rule.other];
     for (const name of names) if (!byKey.has(name)) fail(file, `rules.${i}`, `引用了不存在的字段「${name}」`);

@@ -86,6 +86,17 @@ export const FormTemplateSchema = z.strictObject({
   review: z.boolean().default(false),
   /** The person field naming whom a record is about (the subject, DESIGN §10), e.g. `reporter`. */
   subjectField: key.optional(),
+  /**
+   * How the form prints as a ledger (DESIGN §13): `print` lists the fields shown in the table, in
+   * order (the rest print in the record detail; without it every visible field is in the table);
+   * `paper` is A4 unless a bureau's form needs A3 to stay legible.
+   */
+  ledger: z
+    .strictObject({
+      print: z.array(key).min(1).max(20).optional(),
+      paper: z.enum(['A4', 'A3']).default('A4'),
+    })
+    .optional(),
   fields: z.array(FieldSchema).min(1).max(60),
   rules: z.array(RuleSchema).default([]),
 });
