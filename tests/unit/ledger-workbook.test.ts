@@ -136,7 +136,7 @@ describe('the compiled workbook', () => {
     expect([4, 5, 6].map((r) => ws.getCell(r, 1).value)).toEqual([1, 2, 3]);
     // Each row carries its record number; these records have none yet, so a stable stand-in.
     expect(ws.getCell(4, 2).value).toBe(recordLabel(studies[0]!, study).text);
-    expect(ws.getCell(4, 2).value).toMatch(/^理论-[0-9A-Z]{6}\*$/);
+    expect(ws.getCell(4, 2).value).toMatch(new RegExp(`^${study.code}-[0-9A-Z]{6}\\*$`));
     expect(ws.getCell(7, 1).value).toBe(SIGNATURE);
   });
 
