@@ -47,6 +47,7 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-submission-history': 'read-repair',
   'get-roster': 'read',
   'get-roster-history': 'read',
+  'get-roster-template': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 
