@@ -12,7 +12,6 @@ import { compilationId, XLSX_TYPE, type Compilation, type CompilationDeps, type 
 import { compilationFilename, rangeLabel } from '../core/ledger/layout.js';
 import { formatPeriod, periodBounds, type Period } from '../core/periods.js';
 import { keys } from '../store/keys.js';
-import { readConfig } from '../config.js';
 import { writeWorkbook } from './workbook.js';
 
 export interface CompileRequest {
@@ -38,7 +37,9 @@ export interface CompileRequest {
  * run cannot remove its own file.
  */
 export const WORK_DIR_NAME = 'taizhang-jobs';
-export const workDir = () => join(readConfig().WORK_TMPDIR ?? tmpdir(), WORK_DIR_NAME);
+// Only the temp root is read here (WORK_TMPDIR, listed in config.ts): compiling needs no table or
+// bucket settings of its own, and tests and benchmarks compile without them.
+export const workDir = (root = process.env.WORK_TMPDIR) => join(root || tmpdir(), WORK_DIR_NAME);
 
 /** Records of one form are read this many at a time. */
 const PAGE_SIZE = 250;
@@ -134,13 +135,15 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     // Created empty first with 0600: the writer's open keeps the mode of a file that exists.
     await writeFile(file, '', { mode: 0o600 });
     const forms = deps.catalog.forms;
-    let total: number | undefined;
-    if (req.estimate && deps.records.countByForm) {
-      const counts = await Promise.all(forms.map((f) => deps.records.countByForm!(req.unit, f.id, start, req.asOf)));
-      total = counts.reduce((a, b) => a + b, 0);
-    }
-    // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited.
-    const content = await deps.content(req.unit, period, req.asOf);
+    const count = deps.records.countByForm?.bind(deps.records);
+    // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited. The
+    // counts for the progress bar are read beside them, not before them.
+    const [content, total] = await Promise.all([
+      deps.content(req.unit, period, req.asOf),
+      req.estimate && count
+        ? Promise.all(forms.map((f) => count(req.unit, f.id, start, req.asOf))).then((counts) => counts.reduce((a, b) => a + b, 0))
+        : undefined,
+    ]);
     req.onProgress?.(0, total);
     const result = await writeWorkbook(
       {
