@@ -55,7 +55,6 @@ const org = readCatalog('templates').exampleOrganisation;
 let bearer = '';
 async function signIn() {
   const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
-  const today = new Date().toISOString().slice(0, 10);
   bearer = `Bearer ${await keys.sign(claimsFor(findPerson(org, 'li-na')!))}`;
 }
 
