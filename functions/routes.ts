@@ -51,4 +51,6 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/roster/people/{id}', entry: 'update-roster-person' },
   { method: 'POST', path: '/api/roster/divisions', entry: 'create-roster-division' },
   { method: 'PUT', path: '/api/roster/divisions/{id}', entry: 'update-roster-division' },
+  { method: 'GET', path: '/api/roster/import', entry: 'get-roster-template' },
+  { method: 'POST', path: '/api/roster/import', entry: 'import-roster' },
 ];

@@ -17,6 +17,8 @@ import {
 export interface HttpRequest {
   caller: Caller;
   body: unknown;
+  /** The body's bytes as sent (a binary upload arrives base64-encoded, as API Gateway passes it). */
+  raw(): Buffer;
   params: Record<string, string | undefined>;
   query: Record<string, string | undefined>;
   header(name: string): string | undefined;
@@ -41,6 +43,7 @@ export function httpHandler<D extends Deps = Deps>(route: Route<D>, options: { b
       {
         caller: context.caller!,
         body: context.body,
+        raw: () => Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8'),
         params: event.pathParameters ?? {},
         query: event.queryStringParameters ?? {},
         header: (name) => header(event, name),

@@ -65,7 +65,9 @@ process.on('uncaughtException', (err) => {
   throw err;
 });
 
-mkdirSync(dataDir, { recursive: true });
+// The store and the ledgers are the bureau's: readable by this user only, as npm start keeps them.
+process.umask(0o077);
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 const store = await startEmbeddedStore({ path: join(dataDir, 'db') });
 process.env.TABLE_NAME ??= 'taizhang-local';
 process.env.DYNAMODB_ENDPOINT = store.endpoint;

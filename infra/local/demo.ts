@@ -163,14 +163,17 @@ export function demoYear(today: string): number {
 export async function loadDemoRecords(catalog: Catalog, org: Organisation, records: RecordStore, now: Date): Promise<number> {
   const today = shanghaiDate(now);
   const year = demoYear(today);
-  let written = 0;
+  // Every record is built and checked before the first is written: an organisation the examples do not
+  // fit fails here, with nothing half-loaded.
+  const states: RecordState[] = [];
   for (const [i, d] of DEMO.entries()) {
     const form = catalog.form(d.templateId)!;
     const date = `${year}-${d.on}`;
     const data = compileSchema(form, { org, today }).parse({ ...d.data, [form.dateField]: date });
     const entered = new Date(Date.parse(`${date}T10:00:00+08:00`) + (d.enteredAfter ?? 2) * 86_400_000);
     const at = (entered < now ? entered : now).toISOString();
-    const filer = org.people.find((p) => p.id === d.owner)!;
+    const filer = org.people.find((p) => p.id === d.owner);
+    if (!filer) throw new Error(`example records: ${d.owner} is not in ${org.unit.id}; they fit the example organisation only`);
     const id = `DEMO${String(i).padStart(8, '0')}${year}`;
     // A second run takes no number: the record is already there.
     if (await records.get(id)) continue;
@@ -200,7 +203,9 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
       updatedAt: at,
       updatedBy: filer.id,
     };
-    if ((await records.create(state, 'demo')).outcome === 'created') written++;
+    states.push(state);
   }
+  let written = 0;
+  for (const state of states) if ((await records.create(state, 'demo')).outcome === 'created') written++;
   return written;
 }

@@ -2,7 +2,7 @@
  * LevelDB lets one process at a time open `.data/db`. `npm start` leaves its process id here while it
  * runs, so `npm run compile` can say why it cannot open the store instead of crashing.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const RUNNER_PID_FILE = 'runner.pid';
@@ -29,4 +29,25 @@ export function runningRunner(dataDir: string): { pid: number; url: string } | u
     // EPERM: alive but someone else's; ESRCH: a stale file left by a crash.
     return (err as NodeJS.ErrnoException).code === 'EPERM' ? { pid, url } : undefined;
   }
+}
+
+/**
+ * Takes the data directory for this process: creates the pid file only if there is none (so two
+ * starts at once cannot both win), replacing one left by a runner that died. Returns the live runner
+ * that holds it instead, leaving its file untouched.
+ */
+export function takeRunnerLock(dataDir: string, url: string): { pid: number; url: string } | undefined {
+  const file = join(dataDir, RUNNER_PID_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, runnerFileText(url), { flag: 'wx', mode: 0o600 });
+      return undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const running = runningRunner(dataDir);
+    if (running) return running;
+    rmSync(file, { force: true });
+  }
+  return runningRunner(dataDir) ?? { pid: 0, url };
 }

@@ -13,7 +13,10 @@ import { shanghaiDate } from '../../functions/core/periods.js';
 import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';
 import { loadLocalKeys } from './jwt.js';
-import { RUNNER_PID_FILE, runnerFileText } from './runner-lock.js';
+import { RUNNER_PID_FILE, runnerFileText, takeRunnerLock } from './runner-lock.js';
+import { parseStartArgs, readOrganisationFile, tightenModes } from './start-options.js';
+import { isLoopbackName } from './web.js';
+import type { Organisation } from '../../functions/core/templates/templates.js';
 import { startDailySchedule, startMonthlySchedule } from './scheduler.js';
 import { prepareTable } from './setup.js';
 import { webServer } from './web.js';
@@ -31,6 +34,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 const templatesDir = resolve(process.env.TEMPLATES_DIR ?? 'templates');
 const port = Number(process.env.PORT ?? 3000);
+let options: ReturnType<typeof parseStartArgs>;
+try {
+  options = parseStartArgs(process.argv.slice(2), process.env);
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(2);
+}
 const host = process.env.HOST ?? '127.0.0.1';
 
 let catalog;
@@ -42,11 +52,36 @@ try {
   process.exit(1);
 }
 
-mkdirSync(dataDir, { recursive: true });
-const store = await startEmbeddedStore({ path: join(dataDir, 'db') });
-// `npm run compile` reads this to tell the user why it cannot open the store while we run.
+// Everything checked before anything under the data directory is touched: a refusal leaves it as it was.
+let own: Organisation | undefined;
+if (options.organisation) {
+  try {
+    own = readOrganisationFile(options.organisation);
+  } catch (err) {
+    console.error(`组织名册文件有误，未启动 (the organisation file is invalid):\n${(err as Error).message}`);
+    process.exit(1);
+  }
+}
+// Local sign-in hands a token to whoever asks: it may only listen where nobody else can ask.
+if (!isLoopbackName(host)) {
+  console.error(`本机登录只能在本机地址上提供，拒绝在 HOST=${host} 上启动 (local sign-in is on: HOST must be 127.0.0.1, ::1 or localhost)`);
+  process.exit(1);
+}
+
+// The database, the key and the ledgers are the bureau's: readable by this user only.
+process.umask(0o077);
+mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+tightenModes(dataDir);
+// One runner per data directory: the lock is taken before the store is opened, and a second start
+// leaves the first one's file alone.
 const pidFile = join(dataDir, RUNNER_PID_FILE);
-writeFileSync(pidFile, runnerFileText(`http://localhost:${port}`));
+const running = takeRunnerLock(dataDir, `http://localhost:${port}`);
+if (running) {
+  console.error(`另一个 npm start 正在使用 ${dataDir}：进程 ${running.pid}，${running.url}。请使用它，或先停止它 (Ctrl-C) 再启动。`);
+  console.error(`(already running on this data: pid ${running.pid}, ${running.url})`);
+  process.exit(1);
+}
+const store = await startEmbeddedStore({ path: join(dataDir, 'db') });
 process.env.TABLE_NAME ??= 'taizhang-local';
 process.env.DYNAMODB_ENDPOINT = store.endpoint;
 process.env.AWS_REGION ??= 'local';
@@ -62,10 +97,11 @@ const worker = await startLocalWorker({ tmpRoot, deadLetterFile: join(dataDir, '
 process.env.WORKER_FUNCTION = worker.functionName;
 process.env.LAMBDA_ENDPOINT = worker.endpoint;
 worker.prewarm();
-const org = catalog.exampleOrganisation;
+// The example year by default; with --organisation the bureau's own unit, and no example records.
+const org = own ?? catalog.exampleOrganisation;
 const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, [org]);
 let demo = 0;
-if (loaded.length) {
+if (loaded.length && !own) {
   const doc = createDocumentClient({ region: 'local', endpoint: store.endpoint });
   demo = await loadDemoRecords(catalog, org, dynamoRecordStore(doc, process.env.TABLE_NAME), new Date());
   doc.destroy();
@@ -110,7 +146,9 @@ const today = shanghaiDate(new Date());
 const { port: actualPort } = server.address() as AddressInfo;
 writeFileSync(pidFile, runnerFileText(`http://localhost:${actualPort}`));
 console.log(`台账 Taizhang is running: http://localhost:${actualPort}`);
-console.log(`data: ${dataDir}${loaded.length ? ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)` : ''}`);
+console.log(
+  `data: ${dataDir}${loaded.length ? (own ? ` (organisation loaded from ${options.organisation}: ${loaded.join(', ')})` : ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)`) : ''}`,
+);
 console.log(`open http://localhost:${actualPort}/ and pick a demo user, or use the API with a bearer token:`);
 for (const p of org.people) {
   const roles = rolesOn(p, today);

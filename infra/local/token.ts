@@ -21,7 +21,8 @@ if (roleAt >= 0) {
   }
   person = personWithRole(org, role);
 } else if (args[0]) {
-  person = findPerson(org, args[0]);
+  // Someone the office added, or of the bureau's own roster: the token says only who; the API asks the roster.
+  person = findPerson(org, args[0]) ?? (/^[a-z0-9][a-z0-9-]{1,39}$/.test(args[0]) ? { id: args[0], name: args[0], title: '', roles: [] } : undefined);
 }
 if (!person) {
   console.error(`usage: npm run -s token -- --role <${ROLES.join('|')}>  or  npm run -s token -- <user-id>`);

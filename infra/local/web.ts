@@ -85,11 +85,17 @@ function sendEntity(req: IncomingMessage, res: ServerResponse, type: string, ent
 
 const entityOf = (body: Buffer): Entity => ({ body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`, encoded: new Map() });
 
+/** A loopback name or address (`localhost`, 127.x.y.z, ::1). */
+export function isLoopbackName(name: string): boolean {
+  const n = name.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return n === 'localhost' || n === '::1' || /^127(\.\d{1,3}){3}$/.test(n);
+}
+
 /** A loopback name, with or without a port: what a `Host` header must say for local sign-in to answer. */
 export function isLoopbackHost(host: string | undefined): boolean {
   if (!host) return false;
-  const name = host.replace(/:\d{1,5}$/, '').toLowerCase();
-  return name === 'localhost' || name === '[::1]' || /^127(\.\d{1,3}){3}$/.test(name);
+  const m = /^(\[[^\]]+\]|[^:]+)(:\d{1,5})?$/.exec(host);
+  return m !== null && isLoopbackName(m[1]!);
 }
 
 /** Only a page of this very origin may ask for a token (a page elsewhere reaching us by DNS rebinding is refused). */

@@ -48,6 +48,7 @@ const PAGES: Record<string, [string, RegExp][]> = {
     ['#/new/study-session', /^理论学习记录/],
     ['#/office/compliance?period=2026', /^落实情况 · 2026年度/],
     ['#/office/reminders', /^提醒/],
+    ['#/roster', /^组织名册/],
     ['#/records?form=member-report&period=2026-H2&person=wang-qiang', /^记录登记簿/],
   ],
   'wang-qiang': [

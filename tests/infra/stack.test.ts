@@ -49,6 +49,7 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-roster-history': 'read',
   'get-review-queue': 'read-repair',
   'get-reminder-log': 'read',
+  'get-roster-template': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 

@@ -280,6 +280,9 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['POST',   '/api/roster/people',                      '/api/roster/people',                     403, 403, 403, 201, 403, 201],
   ['PUT',    '/api/roster/people/{id}',                 '/api/roster/people/{caller}',            403, 403, 403, 200, 403, 200],
   ['GET',    '/api/reminders/log',                      '/api/reminders/log?period=2026',         403, 403, 403, 200, 403, 200],
+  ['GET',    '/api/roster/import',                      '/api/roster/import',                     403, 403, 403, 200, 403, 200],
+  // A JSON body is no workbook: the office gets past authority to 415 (the upload is tested in roster-import.test.ts).
+  ['POST',   '/api/roster/import',                      '/api/roster/import?dryRun=1',            403, 403, 403, 415, 403, 415],
   ['POST',   '/api/compilations',                       '/api/compilations',                      202, 403, 403, 202, 403, 202],
   ['GET',    '/api/compilations',                       '/api/compilations?period=2026-11',       200, 403, 403, 200, 403, 200],
   ['GET',    '/api/compilations/{id}',                  '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      404, 403, 403, 404, 403, 404],
@@ -332,7 +335,7 @@ describe('every other route, for every caller', () => {
       for (const role of ROLE_ORDER) {
         const as = CALLER[role];
         const label = `${method} ${request} as the ${role} (${as})`;
-        const body = route.startsWith('/api/roster/') && method !== 'GET' ? await rosterBodyFor(method, route, role) : bodyFor(method, route, role);
+        const body = route.startsWith('/api/roster/') && method !== 'GET' && route !== '/api/roster/import' ? await rosterBodyFor(method, route, role) : bodyFor(method, route, role);
         const writes = method !== 'GET';
         const before = writes ? await api.snapshot() : undefined;
         const log = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -643,7 +646,9 @@ describe('bearer tokens', () => {
           // The compilation routes are asked for a record's id, which names no compilation: 404 past the token.
           r.path.startsWith('/api/compilations/{id}')
             ? 404
-            : r.path.startsWith('/api/roster/') && r.method !== 'GET'
+            : r.path === '/api/roster/import' && r.method === 'POST'
+              ? 415
+              : r.path.startsWith('/api/roster/') && r.method !== 'GET'
               ? 409
             : // A study session is not reviewed, and by then the record is withdrawn at a newer version: 409 past the token.
               r.path === '/api/submissions/{id}/review' || r.path === '/api/submissions/{id}/restore'

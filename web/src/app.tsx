@@ -60,6 +60,7 @@ const PAGES = {
   compliance: () => import('./compliance.js'),
   assessment: () => import('./assessment.js'),
   office: () => import('./office.js'),
+  roster: () => import('./roster.js'),
 };
 type PageModules = { [K in keyof typeof PAGES]: Awaited<ReturnType<(typeof PAGES)[K]>> };
 type Resolved = { [K in keyof PageModules]: { module: K; key: string; view(m: PageModules[K]): VNode } }[keyof PageModules];
@@ -73,6 +74,7 @@ function resolve(route: Route, ctx: Ctx): Resolved {
   if (a === 'records' && b) return { module: 'record', key: `records/${b}`, view: (m) => <m.RecordPage {...props} id={b} /> };
   if (a === 'records') return { module: 'records', key: 'records', view: (m) => <m.RegisterPage {...props} /> };
   if (a === 'overview' || (!a && isSecretary(ctx.me))) return { module: 'dashboard', key: 'overview', view: (m) => <m.DashboardPage {...props} /> };
+  if (a === 'roster' && isOffice(ctx.me)) return { module: 'roster', key: 'roster', view: (m) => <m.RosterPage {...props} /> };
   if (a === 'office') {
     const tab = b ?? 'compliance';
     if (tab === 'assessment') return { module: 'assessment', key: 'office/assessment', view: (m) => <m.AssessmentPage {...props} /> };
@@ -101,6 +103,7 @@ function navFor(ctx: Ctx, route: Route): NavItem[] {
     if (!isSecretary(me)) items.push({ href: '#/overview', label: '工作总览', short: '总览', icon: 'chart' });
     items.push({ href: '#/office/assessment', label: '考核评分', short: '考核', icon: 'score' });
     if (isOffice(me)) items.push({ href: '#/office/reminders', label: '提醒', icon: 'bell' });
+    if (isOffice(me)) items.push({ href: '#/roster', label: '组织名册', short: '名册', icon: 'people' });
     items.push({ href: '#/office/compilations', label: '台账汇编', short: '汇编', icon: 'book' });
   }
   return items.map((i) => ({ ...i, current: here(i.href) }));

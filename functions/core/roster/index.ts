@@ -4,3 +4,4 @@ export * from './roster.js';
 export type * from './store.js';
 export * from './authority.js';
 export * from './service.js';
+export * from './import.js';

@@ -1,5 +1,6 @@
 /** The roster routes' core: read the caller's unit's roster, apply one office change, read the history. */
-import { forbidden, validationError } from '../errors.js';
+import { conflict, forbidden, validationError } from '../errors.js';
+import { planImport, type ImportRow } from './import.js';
 import { shanghaiDate } from '../periods.js';
 import type { Organisation } from '../templates/templates.js';
 import type { Caller } from '../types.js';
@@ -54,4 +55,39 @@ export async function rosterHistory(deps: RosterDeps, caller: Caller, query: Rec
     throw validationError('参数 limit 应为 1 到 200 的整数', [{ path: 'limit', message: '应为 1 到 200 的整数' }]);
   await rosterOf(deps, caller);
   return deps.rosters.history(caller.unit, { after, limit });
+}
+
+/** What an import would do, or did: the people added and changed, and the version after. */
+export async function importRoster(
+  deps: RosterDeps,
+  caller: Caller,
+  rows: ImportRow[],
+  options: { dryRun: boolean; version?: string },
+) {
+  assertMayChangeRoster(caller);
+  const base = await rosterOf(deps, caller);
+  const now = deps.now();
+  const { plan, errors } = planImport(base.org, rows, shanghaiDate(now));
+  if (!plan) throw validationError(`花名册有 ${errors.length} 处错误，未导入任何内容`, errors);
+  const summary = {
+    added: plan.added,
+    changed: plan.changed,
+    unchanged: plan.unchanged,
+    skippedExamples: plan.skippedExamples,
+  };
+  if (options.dryRun) return { dryRun: true, version: base.version, ...summary };
+  if (options.version === undefined || !/^\d{1,10}$/.test(options.version))
+    throw validationError('确认导入时须提供预览时的名册版本号 ?version=', [{ path: 'version', message: '应为预览返回的 version' }]);
+  if (Number(options.version) !== base.version)
+    throw conflict(`名册在预览之后已被修改（当前版本 ${base.version}），请重新预览`, { version: base.version });
+  // The same file again changes nothing, and writes nothing.
+  if (!plan.added.length && !plan.changed.length) return { dryRun: false, version: base.version, ...summary };
+  const change: RosterChange = {
+    kind: 'import',
+    target: base.org.unit.id,
+    before: plan.changed.map((c) => c.before),
+    after: [...plan.added, ...plan.changed.map((c) => c.after)],
+  };
+  const written = await deps.rosters.write(base, plan.org, change, { by: caller.id, at: now.toISOString(), issuer: caller.issuer ?? '' });
+  return { dryRun: false, version: written.version, ...summary };
 }
