@@ -14,6 +14,17 @@ export const keys = {
   byForm: (unit: string, templateId: string) => `UNIT#${unit}#FORM#${templateId}`,
   byOwner: (unit: string, owner: string) => `UNIT#${unit}#USER#${owner}`,
   byDivision: (unit: string, division: string) => `UNIT#${unit}#DIV#${division}`,
+  /** The byUnit partition of a unit's withdrawn records (the register's 已撤回 filter). */
+  withdrawn: (unit: string) => `UNIT#${unit}#WITHDRAWN`,
+  /** The byReview partition of a unit's records awaiting review. */
+  reviewQueue: (unit: string) => `UNIT#${unit}#REVIEW`,
+  /** The counter item behind record numbers: one per unit, form and year, in the unit's partition. */
+  numberCounter: (templateId: string, year: number) => `SEQ#${templateId}#${year}`,
+  /** A reminder sent (the log, kept as the unit's own items), by time. */
+  reminderLog: (at: string, id: string) => `REMLOG#${at}#${id}`,
+  reminderLogPrefix: 'REMLOG#',
+  /** A scheduled reminder's once-a-day key: claimed before sending, so a second firing sends nothing. */
+  reminderSent: (person: string, obligation: string, period: string, day: string) => `REMSENT#${day}#${obligation}#${period}#${person}`,
   /** The shared index sort key: date first so a period is one range, id last for uniqueness. */
   recordSort: (date: string, id: string) => `${date}#${id}`,
   /** The recordSort bounds of an inclusive date range (either end open). */

@@ -39,6 +39,9 @@ const STATE_KEYS = [
   'data',
   'number',
   'subject',
+  'subjectName',
+  'createdByName',
+  'proxy',
   'review',
   'attachments',
   'createdAt',
@@ -80,23 +83,31 @@ export function headItem(state: RecordState): Record<string, unknown> {
     item.byOwnerPk = keys.byOwner(state.unit, state.owner);
     item.byUnitPk = keys.unit(state.unit);
     if (state.division) item.byDivisionPk = keys.byDivision(state.unit, state.division);
+    if (state.review?.state === 'pending') item.reviewPk = keys.reviewQueue(state.unit);
+    item.recordSk = keys.recordSort(state.date, state.id);
+  } else {
+    // Kept findable for the register's 已撤回 filter and for restoring, apart from everything that counts.
+    item.byUnitPk = keys.withdrawn(state.unit);
     item.recordSk = keys.recordSort(state.date, state.id);
   }
   return item;
 }
 
 /** Whether a record read from an index still belongs in what the query asked for. */
-function inRange(r: RecordState, unit: string, start?: string, end?: string): boolean {
-  return r.unit === unit && r.status === 'active' && (start === undefined || r.date >= start) && (end === undefined || r.date <= end);
+function inRange(r: RecordState, unit: string, start?: string, end?: string, status: RecordState['status'] = 'active'): boolean {
+  return r.unit === unit && r.status === status && (start === undefined || r.date >= start) && (end === undefined || r.date <= end);
 }
 
 function matchesList(q: ListQuery, r: RecordState): boolean {
-  if (!inRange(r, q.unit, q.start, q.end)) return false;
+  if (!inRange(r, q.unit, q.start, q.end, q.withdrawn ? 'withdrawn' : 'active')) return false;
   if (q.templateId && r.templateId !== q.templateId) return false;
-  if (q.scope.kind === 'owner') return r.owner === q.scope.owner;
-  if (q.scope.kind === 'division') return r.division === q.scope.division;
-  return true;
+  if (q.scope.kind === 'owner' && r.owner !== q.scope.owner) return false;
+  if (q.scope.kind === 'division' && r.division !== q.scope.division) return false;
+  return q.filter ? q.filter(r) : true;
 }
+
+/** Index items one register request reads at most (README: the register's bound). */
+export const LIST_READ_BUDGET = 2_000;
 
 export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string, options: RecordStoreOptions = {}): RecordStore {
   const fault = options.fault ?? (() => {});
@@ -151,7 +162,7 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     }
   }
 
-  async function putVersion(state: RecordState, change: ChangeKind, requestHash?: string): Promise<boolean> {
+  async function putVersion(state: RecordState, change: ChangeKind, requestHash?: string, reason?: string): Promise<boolean> {
     try {
       await doc.send(
         new PutCommand({
@@ -163,6 +174,7 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
             ...state,
             change,
             requestHash,
+            reason,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
@@ -299,6 +311,8 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
 
   function indexFor(query: ListQuery): { index: IndexName; pk: string; filterTemplate: boolean } {
     const { unit, scope, templateId } = query;
+    // Withdrawn records are few: one partition, narrowed to the scope and form after reading.
+    if (query.withdrawn) return { index: 'byUnit', pk: keys.withdrawn(unit), filterTemplate: !!templateId };
     if (scope.kind === 'unit')
       return templateId
         ? { index: 'byForm', pk: keys.byForm(unit, templateId), filterTemplate: false }
@@ -327,10 +341,10 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
 
     get,
 
-    async append(next, change) {
+    async append(next, change, reason) {
       if (!(await claim(next))) return false;
       fault('record:after-claim');
-      if (!(await putVersion(next, change))) return false;
+      if (!(await putVersion(next, change, undefined, reason))) return false;
       fault('record:after-version');
       await putHead(next);
       fault('record:after-head');
@@ -352,14 +366,15 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
             ExclusiveStartKey: start,
           }),
         );
-        for (const item of page.Items ?? []) out.push({ ...toState(item), change: item.change as ChangeKind });
+        for (const item of page.Items ?? [])
+          out.push({ ...toState(item), change: item.change as ChangeKind, ...(item.reason !== undefined ? { reason: item.reason as string } : {}) });
         start = page.LastEvaluatedKey;
       } while (start);
       return out;
     },
 
     async list(query: ListQuery) {
-      const { index, pk, filterTemplate } = indexFor(query);
+      const { index, pk } = indexFor(query);
       const def = indexOf(index);
       const { from, to } = keys.recordSortRange(query.start, query.end);
       // A cursor must come from this range: DynamoDB refuses a start key outside the key condition.
@@ -374,34 +389,85 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
             [def.sortKey]: query.cursor,
           }
         : undefined;
+      const budget = Math.max(1, query.readBudget ?? LIST_READ_BUDGET);
+      // A page narrowed after reading (form, person, keyword) reads ahead in larger pages.
+      const narrowed = !!query.filter || !!query.withdrawn || (query.scope.kind !== 'unit' && !!query.templateId);
       const items: RecordState[] = [];
-      // A template filter can leave pages sparse; read on, but never more than a few pages per call.
-      for (let round = 0; round < 10; round++) {
-        const input: QueryCommandInput = {
-          TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
-          ExpressionAttributeValues: {
-            ':pk': pk,
-            ':from': from,
-            ':to': to,
-            ...(filterTemplate ? { ':t': query.templateId } : {}),
-          },
-          ...(filterTemplate ? { FilterExpression: 'templateId = :t' } : {}),
-          ScanIndexForward: false,
-          Limit: query.limit - items.length,
-          ExclusiveStartKey: exclusiveStart,
-        };
-        const page = await doc.send(new QueryCommand(input));
-        for (const item of page.Items ?? []) {
+      let read = 0;
+      let lastSk: string | undefined;
+      while (read < budget) {
+        const want = query.limit - items.length;
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: index,
+            KeyConditionExpression: `${def.partitionKey} = :pk AND ${def.sortKey} BETWEEN :from AND :to`,
+            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': to },
+            ScanIndexForward: false,
+            Limit: Math.min(budget - read, narrowed ? Math.max(want, 200) : want),
+            ExclusiveStartKey: exclusiveStart,
+          }),
+        );
+        const got = page.Items ?? [];
+        for (let i = 0; i < got.length; i++) {
+          const item = got[i]!;
+          read++;
+          lastSk = item[def.sortKey] as string;
           const r = await checked(item, (x) => matchesList(query, x));
-          if (r) items.push(r);
+          if (r && matchesList(query, r)) items.push(r);
+          if (items.length >= query.limit) {
+            // The cursor is the last item used, so the next page starts right after it.
+            const more = i < got.length - 1 || !!page.LastEvaluatedKey;
+            return { items, read, ...(more ? { nextCursor: lastSk } : {}) };
+          }
         }
         exclusiveStart = page.LastEvaluatedKey;
-        if (!exclusiveStart) return { items };
-        if (items.length >= query.limit) break;
+        if (!exclusiveStart) return { items, read };
       }
-      return { items, nextCursor: exclusiveStart![def.sortKey] as string };
+      // The budget ran out before the page filled: say how far back the search reached.
+      return { items, read, nextCursor: lastSk, searchedTo: lastSk?.split('#')[0] };
+    },
+
+    async nextNumber(unit, templateId, year) {
+      const out = await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk: keys.unit(unit), sk: keys.numberCounter(templateId, year) },
+          // ADD is atomic on the one item, so concurrent creates each get their own number.
+          UpdateExpression: 'SET entity = :e ADD seq :one',
+          // Six digits per form and year is far past any unit's volume; past it, refuse rather than wrap.
+          ConditionExpression: 'attribute_not_exists(seq) OR seq < :max',
+          ExpressionAttributeValues: { ':e': 'counter', ':one': 1, ':max': 999_999 },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return out.Attributes!.seq as number;
+    },
+
+    async reviewQueue(unit, limit) {
+      const def = indexOf('byReview');
+      await repairInFlight(unit);
+      const out: RecordState[] = [];
+      const wanted = (r: RecordState) => r.unit === unit && r.status === 'active' && r.review?.state === 'pending';
+      let exclusiveStart: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: def.name,
+            KeyConditionExpression: `${def.partitionKey} = :pk`,
+            ExpressionAttributeValues: { ':pk': keys.reviewQueue(unit) },
+            Limit: Math.min(200, limit - out.length),
+            ExclusiveStartKey: exclusiveStart,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const r = await checked(item, wanted);
+          if (r && wanted(r)) out.push(r);
+        }
+        exclusiveStart = page.LastEvaluatedKey;
+      } while (exclusiveStart && out.length < limit);
+      return out;
     },
 
     async countByForm(unit, templateId, start, end) {

@@ -16,8 +16,10 @@ export const TABLE = {
     { name: 'byOwner', partitionKey: 'byOwnerPk', sortKey: 'recordSk' },
     /** One division's records by date. */
     { name: 'byDivision', partitionKey: 'byDivisionPk', sortKey: 'recordSk' },
-    /** The whole unit's records by date. */
+    /** The whole unit's records by date; withdrawn records sit in a partition of their own here. */
     { name: 'byUnit', partitionKey: 'byUnitPk', sortKey: 'recordSk' },
+    /** Sparse: only records awaiting review (待审核), so the review queue is one small Query. */
+    { name: 'byReview', partitionKey: 'reviewPk', sortKey: 'recordSk' },
     /**
      * Sparse: only what is in flight in a unit (a record head carrying the marker of a change, a
      * job not yet finished), so the sweep and every view find them with a Query, never a Scan.

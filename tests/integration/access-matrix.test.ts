@@ -263,6 +263,9 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/submissions',                        '/api/submissions?scope=mine',            200, 200, 200, 200, 200, 200],
   ['GET',    '/api/submissions',                        '/api/submissions?scope=division',        403, 403, 200, 200, 200, 200],
   ['GET',    '/api/submissions',                        '/api/submissions?scope=unit',            200, 403, 403, 200, 403, 200],
+  ['POST',   '/api/submissions/{id}/review',            `/api/submissions/${ABSENT_ID}/review`,   404, 404, 404, 404, 404, 404],
+  ['POST',   '/api/submissions/{id}/restore',           `/api/submissions/${ABSENT_ID}/restore`,  404, 404, 404, 404, 404, 404],
+  ['GET',    '/api/review-queue',                       '/api/review-queue',                      200, 403, 403, 200, 403, 200],
   ['GET',    '/api/compliance',                         '/api/compliance?period=2026',            200, 200, 200, 200, 200, 200],
   ['GET',    '/api/me/obligations',                     '/api/me/obligations',                    200, 200, 200, 200, 200, 200],
   ['GET',    '/api/assessment',                         '/api/assessment?period=2026',            200, 403, 403, 200, 403, 200],
@@ -281,6 +284,8 @@ const isOversight = (role: Role) => role === 'secretary' || role === 'office' ||
 function bodyFor(method: string, route: string, role: Role): unknown {
   if (method === 'POST' && route === '/api/submissions') return recordBody(role === 'other-unit' ? 'other-leader' : CALLER[role]);
   if (method === 'POST' && route === '/api/compilations') return { period: '2026-11' };
+  if (route === '/api/submissions/{id}/review') return { decision: 'approve', version: 1 };
+  if (route === '/api/submissions/{id}/restore') return { reason: '矩阵测试恢复', version: 1 };
   if (route === '/api/assessment/{period}/items/{itemId}') return { score: role === 'office' ? 8 : 3, reason: `${CALLER[role]} 的评分` };
   return undefined;
 }

@@ -26,7 +26,7 @@ export interface AttachmentRef {
   addedAt: string;
   addedBy: string;
 }
-export type ChangeKind = 'create' | 'update' | 'withdraw';
+export type ChangeKind = 'create' | 'update' | 'withdraw' | 'review' | 'restore';
 
 export interface RecordState {
   id: string;
@@ -47,6 +47,11 @@ export interface RecordState {
   number?: string;
   /** Whom the record is about where its template names a subject field; `createdBy` is the filer. */
   subject?: string;
+  /** The subject's and the filer's names as they were at filing time (the roster may change later). */
+  subjectName?: string;
+  createdByName?: string;
+  /** 代填: the office filed it on the subject's behalf (filer and subject differ). */
+  proxy?: true;
   /** Present on records of reviewed forms. */
   review?: ReviewInfo;
   attachments?: AttachmentRef[];
@@ -59,6 +64,8 @@ export interface RecordState {
 /** One immutable version: the whole state after a change, and what the change was. */
 export interface VersionEntry extends RecordState {
   change: ChangeKind;
+  /** Why the change was made, where one is required (a return, a restore) or given. */
+  reason?: string;
 }
 
 export interface HistoryEntry {
@@ -69,6 +76,10 @@ export interface HistoryEntry {
   /** Fields whose values changed, with the value before and after (undefined when absent). */
   changes: { field: string; before?: unknown; after?: unknown }[];
   status: RecordStatus;
+  reason?: string;
+  /** The review state after this version, on reviewed forms. */
+  review?: ReviewInfo;
+  proxy?: true;
 }
 
 /** Turns a record's versions (oldest first) into who changed what, field by field. */
@@ -79,7 +90,17 @@ export function toHistory(versions: VersionEntry[]): HistoryEntry[] {
     const changes = keys
       .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(v.data[k]))
       .map((field) => ({ field, before: before[field], after: v.data[field] }));
-    return { version: v.version, change: v.change, at: v.updatedAt, by: v.updatedBy, changes, status: v.status };
+    return {
+      version: v.version,
+      change: v.change,
+      at: v.updatedAt,
+      by: v.updatedBy,
+      changes,
+      status: v.status,
+      ...(v.reason !== undefined ? { reason: v.reason } : {}),
+      ...(v.review ? { review: v.review } : {}),
+      ...(v.proxy ? { proxy: v.proxy } : {}),
+    };
   });
 }
 
@@ -89,6 +110,12 @@ export interface ListQuery {
   unit: string;
   scope: ListScope;
   templateId?: string;
+  /** Withdrawn records only (they are kept in an index of their own); active ones otherwise. */
+  withdrawn?: boolean;
+  /** Checked on each record read after the index's own keys (person, review state, keyword). */
+  filter?: (r: RecordState) => boolean;
+  /** At most this many index items read per call; the page then ends early with a cursor. */
+  readBudget?: number;
   /** Inclusive calendar-date range of the activity date. */
   start?: string;
   end?: string;
@@ -99,6 +126,10 @@ export interface ListQuery {
 export interface RecordPage {
   items: RecordState[];
   nextCursor?: string;
+  /** Index items read to answer (the register's bound is on this). */
+  read?: number;
+  /** Set when the read budget ran out before the page filled: the search reached back to this date. */
+  searchedTo?: string;
 }
 
 export type CreateOutcome = { outcome: 'created' | 'replayed' | 'mismatch'; record: RecordState };
@@ -109,7 +140,14 @@ export interface RecordStore {
   /** The newest state, or undefined; repairs a head left behind by an interrupted write. */
   get(id: string): Promise<RecordState | undefined>;
   /** Writes `next` as version `next.version`; returns false if another writer claimed it first. */
-  append(next: RecordState, change: ChangeKind): Promise<boolean>;
+  append(next: RecordState, change: ChangeKind, reason?: string): Promise<boolean>;
+  /**
+   * The next number in the unit's, form's and year's sequence, from one atomic counter item:
+   * never handed out twice; a number taken by a create that then fails is a gap, never reused.
+   */
+  nextNumber(unit: string, templateId: string, year: number): Promise<number>;
+  /** Pending records of reviewed forms in the unit, oldest activity date first (a sparse index). */
+  reviewQueue(unit: string, limit: number): Promise<RecordState[]>;
   /** Every version, oldest first. */
   versions(id: string): Promise<VersionEntry[]>;
   list(query: ListQuery): Promise<RecordPage>;

@@ -9,9 +9,9 @@ import { z } from 'zod';
 import { conflict, forbidden, notFound, validationError } from '../errors.js';
 import { findPerson } from '../roster/organisation.js';
 import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from '../periods.js';
-import { InvalidCursorError, toHistory, type HistoryEntry, type ListScope, type RecordPage, type RecordState } from './record.js';
+import { InvalidCursorError, toHistory, type HistoryEntry, type ListScope, type RecordPage, type RecordState, type ReviewState } from './record.js';
 import { compileSchema, parseOrThrow } from '../templates/schema.js';
-import type { Organisation, Person } from '../templates/templates.js';
+import type { FormTemplate, Organisation, Person } from '../templates/templates.js';
 import type { Caller, Deps } from '../types.js';
 
 /** The caller as a person of their unit's organisation, or 403. */
@@ -23,14 +23,61 @@ export async function resolveCaller(deps: Deps, caller: Caller): Promise<{ org: 
 }
 
 const seesWholeUnit = (c: Caller) => c.roles.includes('office') || c.roles.includes('secretary');
+const isOffice = (c: Caller) => c.roles.includes('office');
+/** 审核 is the office's and the secretary's (DESIGN §10). */
+export const isReviewer = seesWholeUnit;
+
+/**
+ * A person of the caller's unit by id, from the roster. The one place the subject rule asks the
+ * roster, so that moving the roster into its own items changes only this function.
+ */
+export async function rosterPerson(deps: Deps, unit: string, id: string): Promise<Person | undefined> {
+  const org = await deps.organisation(unit);
+  return org && findPerson(org, id);
+}
+
+/**
+ * The subject rule (DESIGN §10): whom the record is about, from the template's subject field. A
+ * caller other than the office may name only themselves; the office may file on anyone's behalf
+ * (代填). Undefined when the form has no subject field or the record leaves it empty.
+ */
+async function subjectOf(deps: Deps, caller: Caller, form: FormTemplate, data: Record<string, unknown>): Promise<Person | undefined> {
+  if (!form.subjectField) return undefined;
+  const id = data[form.subjectField];
+  if (typeof id !== 'string') return undefined;
+  const path = `data.${form.subjectField}`;
+  const label = form.fields.find((f) => f.key === form.subjectField)?.label ?? form.subjectField;
+  if (id !== caller.id && !isOffice(caller))
+    throw validationError(`${label}只能填写您本人`, [{ path, message: `${label}只能是您本人；为他人代填请联系办公室` }]);
+  const subject = await rosterPerson(deps, caller.unit, id);
+  if (!subject) throw validationError(`${label}不是本单位人员`, [{ path, message: '不是本单位组织名册中的人员' }]);
+  return subject;
+}
+
+/** The fields a record takes from its subject: who owns it (edits it, sees it as theirs) and 代填. */
+function subjectFields(subject: Person | undefined, filer: { id: string; division?: string }) {
+  return {
+    owner: subject?.id ?? filer.id,
+    division: subject ? subject.division : filer.division,
+    subject: subject?.id,
+    subjectName: subject?.name,
+    proxy: subject && subject.id !== filer.id ? (true as const) : undefined,
+  };
+}
+
+/** A record number, e.g. 研判-2026-003: the template's code, the activity date's year, the sequence. */
+export function formatNumber(code: string, year: number, seq: number): string {
+  return `${code}-${year}-${String(seq).padStart(3, '0')}`;
+}
 
 function canSee(caller: Caller, person: Person, r: RecordState): boolean {
   if (r.unit !== caller.unit) return false;
   return seesWholeUnit(caller) || r.owner === caller.id || (!!person.division && r.division === person.division);
 }
 
+/** The subject (who owns a record with a subject) or the office; the filer of a 代填 is the office. */
 function canEdit(caller: Caller, r: RecordState): boolean {
-  return r.owner === caller.id || caller.roles.includes('office');
+  return r.owner === caller.id || isOffice(caller);
 }
 
 async function visibleRecord(deps: Deps, caller: Caller, person: Person, id: string): Promise<RecordState> {
@@ -77,11 +124,16 @@ export async function createSubmission(
   if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey))
     throw validationError('幂等键格式有误', [{ path: 'Idempotency-Key', message: '应为 1–128 个可见 ASCII 字符' }]);
   const v = validateData(deps, org, input.templateId, input.data);
+  const subject = await subjectOf(deps, caller, v.form, v.data);
   const at = deps.now().toISOString();
   // With a key, the id follows from who sent it and the key, so a retry meets its own first write.
   const id = idempotencyKey
     ? `K${sha256(`${caller.unit}\n${caller.id}\n${idempotencyKey}`).slice(0, 31)}`
     : ulid();
+  // A replay keeps the number of its first write; only a new record takes one from the counter.
+  const existing = idempotencyKey ? await deps.records.get(id) : undefined;
+  const year = Number(v.date.slice(0, 4));
+  const number = existing?.number ?? formatNumber(v.form.code ?? v.form.id, year, await deps.records.nextNumber(caller.unit, v.form.id, year));
   const state: RecordState = {
     id,
     unit: caller.unit,
@@ -90,14 +142,17 @@ export async function createSubmission(
     status: 'active',
     date: v.date,
     period: v.period,
-    owner: caller.id,
-    division: person.division,
+    ...subjectFields(subject, { id: caller.id, division: person.division }),
     data: v.data,
+    number,
+    ...(v.form.review ? { review: { state: 'pending' as const } } : {}),
     createdAt: at,
     createdBy: caller.id,
+    createdByName: person.name,
     updatedAt: at,
     updatedBy: caller.id,
   };
+  for (const k of Object.keys(state) as (keyof RecordState)[]) if (state[k] === undefined) delete state[k];
   const out = await deps.records.create(state, sha256(canonical({ templateId: v.form.id, data: v.data })));
   if (out.outcome === 'mismatch') throw conflict('这个幂等键已用于一次内容不同的提交，请换一个新的键');
   return { record: out.record, replayed: out.outcome === 'replayed' };
@@ -111,7 +166,7 @@ export async function getSubmission(deps: Deps, caller: Caller, id: string): Pro
 async function editable(deps: Deps, caller: Caller, id: string) {
   const { org, person } = await resolveCaller(deps, caller);
   const current = await visibleRecord(deps, caller, person, id);
-  if (!canEdit(caller, current)) throw forbidden('只能修改或撤回自己提交的记录');
+  if (!canEdit(caller, current)) throw forbidden('只有记录涉及的本人或办公室可以修改或撤回这条记录');
   if (current.status === 'withdrawn') throw conflict('这条记录已撤回，不能再修改', { current });
   return { org, current };
 }
@@ -125,15 +180,22 @@ export async function updateSubmission(deps: Deps, caller: Caller, id: string, b
   const { org, current } = await editable(deps, caller, id);
   if (input.version !== current.version) throw stale(current);
   const v = validateData(deps, org, current.templateId, input.data);
+  const subject = await subjectOf(deps, caller, v.form, v.data);
+  const filer = findPerson(org, current.createdBy);
   const next: RecordState = {
     ...current,
     version: current.version + 1,
+    // Without a subject the record stays with whoever owned it; with one it follows the subject.
+    ...(subject ? subjectFields(subject, { id: current.createdBy, division: filer?.division }) : {}),
     data: v.data,
     date: v.date,
     period: v.period,
+    // An edit of a reviewed (or returned) record goes back to 待审核: what was approved has changed.
+    ...(v.form.review ? { review: { state: 'pending' as const } } : {}),
     updatedAt: deps.now().toISOString(),
     updatedBy: caller.id,
   };
+  if (!subject && v.form.subjectField) for (const k of ['subject', 'subjectName', 'proxy'] as const) delete next[k];
   if (!(await deps.records.append(next, 'update'))) throw stale((await deps.records.get(id)) ?? current);
   return next;
 }
@@ -160,6 +222,86 @@ export async function submissionHistory(
   return toHistory(versions).map((h) => ({ ...h, byName: findPerson(org, h.by)?.name ?? h.by }));
 }
 
+const Reason = z
+  .string()
+  .trim()
+  .max(300, '理由最多 300 个字')
+  .refine((t) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(t), '含有不允许的控制字符');
+const ReviewBody = z.strictObject({
+  decision: z.enum(['approve', 'return']),
+  reason: Reason.optional(),
+  version: z.int().min(1),
+});
+const RestoreBody = z.strictObject({ reason: Reason.pipe(z.string().min(2, '须写明恢复的理由')), version: z.int().min(1) });
+
+/** 审核: approve or return (with a reason) a record awaiting review; each decision is a version. */
+export async function reviewSubmission(deps: Deps, caller: Caller, id: string, body: unknown): Promise<RecordState> {
+  const { person } = await resolveCaller(deps, caller);
+  const input = parseOrThrow(ReviewBody, body, [], '审核内容有误');
+  if (input.decision === 'return' && !input.reason)
+    throw validationError('退回须写明理由', [{ path: 'reason', message: '请填写退回的理由，填报人将看到它' }]);
+  const current = await visibleRecord(deps, caller, person, id);
+  if (!isReviewer(caller)) throw forbidden('只有办公室和党组书记可以审核');
+  if (!deps.catalog.form(current.templateId)?.review || !current.review) throw conflict('这个表单的记录不需要审核', { current });
+  if (current.status === 'withdrawn') throw conflict('这条记录已撤回，不能审核', { current });
+  if (input.version !== current.version) throw stale(current);
+  if (current.review.state !== 'pending') throw conflict('这条记录已审核或已退回，修改后重新提交才能再审核', { current });
+  const at = deps.now().toISOString();
+  const state: ReviewState = input.decision === 'approve' ? 'approved' : 'returned';
+  const next: RecordState = {
+    ...current,
+    version: current.version + 1,
+    review: { state, by: caller.id, at, ...(input.reason ? { reason: input.reason } : {}) },
+    updatedAt: at,
+    updatedBy: caller.id,
+  };
+  if (!(await deps.records.append(next, 'review', input.reason))) throw stale((await deps.records.get(id)) ?? current);
+  return next;
+}
+
+/** The office brings a withdrawn record back, as a new version with its reason. */
+export async function restoreSubmission(deps: Deps, caller: Caller, id: string, body: unknown): Promise<RecordState> {
+  const { person } = await resolveCaller(deps, caller);
+  const input = parseOrThrow(RestoreBody, body, [], '请求内容有误');
+  const current = await visibleRecord(deps, caller, person, id);
+  if (!isOffice(caller)) throw forbidden('只有办公室可以恢复已撤回的记录');
+  if (current.status !== 'withdrawn') throw conflict('这条记录没有撤回，无需恢复', { current });
+  if (input.version !== current.version) throw stale(current);
+  const at = deps.now().toISOString();
+  const next: RecordState = { ...current, version: current.version + 1, status: 'active', updatedAt: at, updatedBy: caller.id };
+  if (!(await deps.records.append(next, 'restore', input.reason))) throw stale((await deps.records.get(id)) ?? current);
+  return next;
+}
+
+/** How many pending records the queue reads at most; the answer says when there are more. */
+export const REVIEW_QUEUE_LIMIT = 500;
+
+/** 待审核: the unit's pending records, oldest activity date first, and how many per form. */
+export async function reviewQueue(deps: Deps, caller: Caller) {
+  await resolveCaller(deps, caller);
+  if (!isReviewer(caller)) throw forbidden('只有办公室和党组书记可以审核');
+  const items = await deps.records.reviewQueue(caller.unit, REVIEW_QUEUE_LIMIT + 1);
+  const more = items.length > REVIEW_QUEUE_LIMIT;
+  const shown = items.slice(0, REVIEW_QUEUE_LIMIT);
+  const counts = deps.catalog.forms
+    .filter((f) => f.review)
+    .map((f) => ({ templateId: f.id, title: f.title, pending: shown.filter((r) => r.templateId === f.id).length }));
+  return { counts, items: shown, ...(more ? { more: true } : {}) };
+}
+
+/** The text a keyword is looked for in: the number, names and every text value (people by name too). */
+function searchText(org: Organisation, r: RecordState): string {
+  const parts: string[] = [r.number ?? '', r.subjectName ?? '', r.createdByName ?? ''];
+  const add = (v: unknown) => {
+    if (typeof v !== 'string') return;
+    parts.push(v);
+    const p = findPerson(org, v);
+    if (p) parts.push(p.name);
+  };
+  for (const v of Object.values(r.data)) (Array.isArray(v) ? v : [v]).forEach(add);
+  return parts.join('\n').toLowerCase();
+}
+
 const ListQuery = z.strictObject({
   templateId: z.string().max(40).optional(),
   period: z.string().max(10).optional(),
@@ -171,6 +313,11 @@ const ListQuery = z.strictObject({
     .pipe(z.int().min(1, '应为 1–100 的整数').max(100, '应为 1–100 的整数'))
     .optional(),
   scope: z.enum(['mine', 'division', 'unit']).optional(),
+  person: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, '应为人员编号').optional(),
+  division: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, '应为科室编号').optional(),
+  review: z.enum(['pending', 'approved', 'returned']).optional(),
+  withdrawn: z.enum(['1', '0']).optional(),
+  q: z.string().trim().min(1, '关键词不能为空').max(50, '关键词最多 50 个字').optional(),
 });
 
 export async function listSubmissions(
@@ -178,10 +325,12 @@ export async function listSubmissions(
   caller: Caller,
   query: Record<string, string | undefined>,
 ): Promise<RecordPage> {
-  const { person } = await resolveCaller(deps, caller);
+  const { org, person } = await resolveCaller(deps, caller);
   const q = parseOrThrow(ListQuery, query, ['query'], '查询参数有误');
   if (q.templateId !== undefined && !deps.catalog.form(q.templateId))
     throw validationError('没有这个表单模板', [{ path: 'query.templateId', message: `表单模板「${q.templateId}」不存在` }]);
+  if (q.division !== undefined && !org.divisions.some((d) => d.id === q.division))
+    throw validationError('没有这个科室', [{ path: 'query.division', message: `科室「${q.division}」不存在` }]);
   const period = q.period === undefined ? undefined : parsePeriod(q.period);
   if (q.period !== undefined && !period)
     throw validationError('期间格式有误', [
@@ -191,24 +340,37 @@ export async function listSubmissions(
   let scope: ListScope;
   if (wanted === 'unit') {
     if (!seesWholeUnit(caller)) throw forbidden('只有办公室和党组书记可以查看全单位的记录');
-    scope = { kind: 'unit' };
+    // One division of the unit is its own index partition: no need to read the others.
+    scope = q.division ? { kind: 'division', division: q.division } : { kind: 'unit' };
   } else if (wanted === 'division') {
     if (!person.division) throw forbidden('您不属于任何科室');
-    scope = { kind: 'division', division: person.division };
+    if (q.division !== undefined && q.division !== person.division && !seesWholeUnit(caller))
+      throw forbidden('只能查看本科室的记录');
+    scope = { kind: 'division', division: q.division ?? person.division };
   } else {
     scope = { kind: 'owner', owner: caller.id };
   }
+  const keyword = q.q?.toLowerCase();
+  const checks: ((r: RecordState) => boolean)[] = [];
+  if (q.person) checks.push((r) => r.owner === q.person || r.createdBy === q.person || r.subject === q.person);
+  if (q.division && scope.kind === 'owner') checks.push((r) => r.division === q.division);
+  if (q.review) checks.push((r) => r.review?.state === q.review);
+  if (keyword) checks.push((r) => searchText(org, r).includes(keyword));
   const bounds = period ? periodBounds(period) : undefined;
   try {
-    return await deps.records.list({
+    const page = await deps.records.list({
       unit: caller.unit,
       scope,
       templateId: q.templateId,
+      withdrawn: q.withdrawn === '1',
+      ...(checks.length ? { filter: (r: RecordState) => checks.every((c) => c(r)) } : {}),
       start: bounds?.start,
       end: bounds?.end,
       limit: q.limit ?? 20,
       cursor: q.cursor,
     });
+    // How much was read is the store's business; the page says only how far a cut-short search got.
+    return { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), ...(page.searchedTo ? { searchedTo: page.searchedTo } : {}) };
   } catch (err) {
     if (err instanceof InvalidCursorError)
       throw validationError('分页游标无效', [{ path: 'query.cursor', message: '游标无效，请从第一页重新查询' }]);

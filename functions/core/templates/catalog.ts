@@ -65,6 +65,8 @@ function checkForm(form: FormTemplate, file: string): void {
   const dateField = byKey.get(form.dateField);
   if (!dateField || dateField.type !== 'date' || !dateField.required)
     fail(file, 'dateField', `「${form.dateField}」须是本表的必填日期字段`);
+  if (form.subjectField !== undefined && byKey.get(form.subjectField)?.type !== 'person')
+    fail(file, 'subjectField', `「${form.subjectField}」须是本表的人员字段`);
   form.rules.forEach((rule, i) => {
     const names = rule.kind === 'requiredIf' ? [rule.field, rule.when] : [rule.field, rule.other];
     for (const name of names) if (!byKey.has(name)) fail(file, `rules.${i}`, `引用了不存在的字段「${name}」`);
@@ -165,6 +167,14 @@ export function readCatalog(dir: string): Catalog {
     return form;
   });
   const byId = new Map(forms.map((f) => [f.id, f]));
+  // Record numbers are unique per unit, form and year only if no two forms share a code.
+  const codes = new Map<string, string>();
+  for (const f of forms) {
+    if (f.code === undefined) continue;
+    const other = codes.get(f.code);
+    if (other) fail(`forms/${f.id}.json`, 'code', `编号代码「${f.code}」已被表单「${other}」使用`);
+    codes.set(f.code, f.id);
+  }
   const orgFile = 'organisation.example.json';
   const exampleOrganisation = parseWith(OrganisationSchema, readJson(dir, orgFile), orgFile);
   checkOrganisation(exampleOrganisation, orgFile);

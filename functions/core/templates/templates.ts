@@ -123,6 +123,11 @@ export const ObligationsFileSchema = z.strictObject({
   note: z.string().optional(),
   /** Days after a period ends during which a record still counts as on time. */
   graceDays: z.int().min(0).max(90),
+  /**
+   * Days before a cadence period's last day on which the scheduler reminds whoever still owes it
+   * (e.g. [15, 7, 1]); none when absent. The bureau's own setting, not the plan's.
+   */
+  reminderDays: z.array(z.int().min(0).max(366)).max(10).default([]),
   obligations: z.array(ObligationSchema).min(1),
 });
 export type ObligationsFile = z.infer<typeof ObligationsFileSchema>;
