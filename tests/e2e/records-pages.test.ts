@@ -83,3 +83,123 @@ describe('the score box', () => {
       await page.context().close();
     }, 60_000);
 });
+
+const report = (reporter: string, reportDate: string, topic: string) => ({
+  templateId: 'member-report',
+  data: { reporter, position: '副局长', reportDate, reportType: '专题汇报', topic, summary: `${topic}的汇报内容摘要，用于登记簿测试。` },
+});
+
+describe('the register', () => {
+  let own: { id: string; number: string };
+  let proxy: { id: string; number: string };
+  beforeAll(async () => {
+    const a = await api.call('POST', '/api/submissions', { as: 'wang-qiang', body: report('wang-qiang', '2026-10-12', '网络阵地管理专题') });
+    const b = await api.call('POST', '/api/submissions', { as: 'sun-li', body: report('li-na', '2026-10-20', '分管领域舆情研判') });
+    expect([a.status, b.status]).toEqual([201, 201]);
+    [own, proxy] = [a.body, b.body];
+  });
+
+  for (const [size, viewport] of SIZES)
+    it(`lets the office find records by keyword, see 代填, and restore a withdrawn one with a reason (${size})`, async () => {
+      const c = await api.call('POST', '/api/submissions', { as: 'wang-qiang', body: report('wang-qiang', '2026-09-02', `误报后撤回的汇报（${size}）`) });
+      expect((await api.call('DELETE', `/api/submissions/${c.body.id}?version=1`, { as: 'wang-qiang' })).status).toBe(204);
+      const gone = c.body as { id: string; number: string };
+      const page = await signIn('sun-li', viewport);
+      await page.goto(`${api.url}/#/records`);
+      await expect.poll(() => page.title()).toMatch(/^记录登记簿/);
+      const table = page.locator('table.data');
+      await table.waitFor();
+      expect(await table.innerText()).toContain(own.number);
+      const proxyRow = table.locator('tr', { hasText: proxy.number });
+      expect(await proxyRow.innerText()).toContain('李娜（示例）');
+      expect(await proxyRow.locator('.badge.proxy').innerText()).toBe('代填');
+      expect(await table.innerText()).not.toContain(gone.number);
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `register-office-${size}`);
+      expect(await overflows(page)).toBe(false);
+
+      await page.getByLabel('关键词').fill('舆情研判');
+      await page.getByRole('button', { name: '查询' }).click();
+      await expect.poll(() => page.url()).toContain('q=');
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(1);
+      expect(await table.innerText()).toContain(proxy.number);
+      await page.getByRole('link', { name: /关键词：舆情研判/ }).click();
+      await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(1);
+
+      await page.getByLabel('只看已撤回').check();
+      await page.getByRole('button', { name: '查询' }).click();
+      const row = table.locator('tr', { hasText: gone.number });
+      await row.waitFor();
+      expect(await row.innerText()).toContain('已撤回');
+      if (size === 'phone') {
+        await row.getByRole('button', { name: /恢复/ }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByRole('button', { name: '恢复' }).click();
+        await dialog.getByText('请写明理由').waitFor();
+        await dialog.getByLabel(/恢复理由/).fill('误撤回，按科室说明恢复');
+        await dialog.getByRole('button', { name: '恢复' }).click();
+        await page.getByText(`已恢复${gone.number}。`).waitFor();
+        const back = await api.call('GET', `/api/submissions/${gone.id}`, { as: 'sun-li' });
+        expect(back.body.status).toBe('active');
+        const history = await api.call('GET', `/api/submissions/${gone.id}/history`, { as: 'sun-li' });
+        expect(history.body.items.at(-1)).toMatchObject({ change: 'restore', reason: '误撤回，按科室说明恢复' });
+      }
+      await page.context().close();
+    }, 90_000);
+
+  it('shows a leader only their own records, and a division head their division', async () => {
+    const leader = await signIn('wang-qiang', PHONE);
+    await leader.goto(`${api.url}/#/records`);
+    await expect.poll(() => leader.title()).toMatch(/^我的记录/);
+    const table = leader.locator('table.data');
+    await table.waitFor();
+    expect(await table.innerText()).toContain(own.number);
+    expect(await table.innerText()).not.toContain(proxy.number);
+    expect(await leader.getByLabel('人员').count()).toBe(0);
+    await leader.context().close();
+    const head = await signIn('zhou-tao', PHONE);
+    await head.goto(`${api.url}/#/records`);
+    await expect.poll(() => head.title()).toMatch(/^记录登记簿/);
+    await head.getByText('政策法规科的记录').waitFor();
+    expect(await head.getByLabel('科室').count()).toBe(0);
+    expect(await axeViolations(head)).toEqual([]);
+    await head.context().close();
+  }, 60_000);
+
+  it('fills the subject in and locks it for anyone but the office', async () => {
+    const leader = await signIn('wang-qiang', PHONE);
+    await leader.goto(`${api.url}/#/new/member-report?subject=li-na&period=2026-H2`);
+    const reporter = leader.getByLabel('汇报人');
+    await expect.poll(() => reporter.inputValue()).toBe('wang-qiang');
+    expect(await reporter.isDisabled()).toBe(true);
+    await leader.getByText('只能为本人填报').waitFor();
+    await leader.context().close();
+  }, 60_000);
+
+  for (const [size, viewport] of SIZES)
+    it(`takes the office from a matrix cell to the records behind it and from 缺报 to a pre-filled form (${size})`, async () => {
+      const page = await signIn('sun-li', viewport);
+      await page.goto(`${api.url}/#/office/compliance?period=2026-H2`);
+      const cell =
+        size === 'laptop'
+          ? page.locator('table.grid-table tr', { hasText: '王强（示例）' }).filter({ hasText: 'O4' }).locator('a.grid-cell')
+          : page.locator('.person-list .card', { hasText: '王强（示例）' }).locator('li.ob', { hasText: '班子成员' }).locator('a.chip').first();
+      await cell.click();
+      await expect.poll(() => page.url()).toContain('#/records?form=member-report&period=2026-H2&person=wang-qiang');
+      const table = page.locator('table.data');
+      await expect.poll(() => table.innerText()).toContain(own.number);
+      expect(await table.innerText()).not.toContain(proxy.number);
+      await screenshot(page, `register-from-matrix-${size}`);
+      expect(await overflows(page)).toBe(false);
+      await table.getByRole('link', { name: own.number }).click();
+      await page.getByText(own.number).first().waitFor();
+      expect(await page.title()).toMatch(/^班子成员专题汇报/);
+
+      await page.goto(`${api.url}/#/office/compliance?period=2026-H2`);
+      const missing = page.getByRole('region', { name: '缺报名单' });
+      await missing.getByRole('link', { name: /为赵敏（示例）补填2026年下半年班子成员/ }).click();
+      await expect.poll(() => page.getByLabel('汇报人').inputValue()).toBe('zhao-min');
+      expect(await page.getByLabel('汇报人').isDisabled()).toBe(false);
+      await page.context().close();
+    }, 90_000);
+});

@@ -7,7 +7,7 @@ import type { HistoryEntry, RecordState } from '../../functions/core/records/rec
 import { parsePeriod, periodLabel } from '../../functions/core/periods.js';
 import type { FormTemplate } from '../../functions/core/templates/templates.js';
 import { api, ApiError, type FieldError } from './api.js';
-import type { Ctx, PageProps } from './app.js';
+import { isOffice, type Ctx, type PageProps } from './app.js';
 import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
 import { dataAtVersion, mergeFields, resolveMerge, type Data, type MergeResult } from '../../functions/core/records/merge.js';
 import { registerHref } from './links.js';
@@ -44,6 +44,12 @@ export function subjectFieldOf(form: FormTemplate, subject: string, ctx: Ctx): s
   return candidates.length === 1 ? candidates[0]!.key : undefined;
 }
 
+/** The subject field is the filer's own for everyone but the office, who may file on a person's behalf. */
+function subjectLock(ctx: Ctx, form: FormTemplate): Record<string, string> | undefined {
+  if (!form.subjectField || isOffice(ctx.me)) return undefined;
+  return { [form.subjectField]: '只能为本人填报；需要代他人填报的，请联系办公室。' };
+}
+
 export function NewRecordPage({ ctx, route, templateId }: PageProps & { templateId: string }) {
   const form = ctx.form(templateId);
   const key = draftKey(ctx, templateId);
@@ -55,6 +61,8 @@ export function NewRecordPage({ ctx, route, templateId }: PageProps & { template
     const values: Values = { ...saved?.values };
     const field = form && subject ? subjectFieldOf(form, subject, ctx) : undefined;
     if (field && !values[field]) values[field] = subject!;
+    // Only the office files on someone's behalf (代填): anyone else's record names themselves.
+    if (form?.subjectField && !isOffice(ctx.me)) values[form.subjectField] = ctx.me.id;
     return { values, idempotencyKey: saved?.idempotencyKey ?? crypto.randomUUID() };
   });
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -106,7 +114,7 @@ export function NewRecordPage({ ctx, route, templateId }: PageProps & { template
         </p>
       )}
       {failure !== undefined && <ErrorState error={failure} onRetry={submit} />}
-      <RecordForm form={form} org={ctx.org} values={draft.values} onChange={change} errors={errors} submitting={submitting} submitLabel="提交" onSubmit={submit} />
+      <RecordForm form={form} org={ctx.org} values={draft.values} onChange={change} errors={errors} submitting={submitting} submitLabel="提交" onSubmit={submit} locked={subjectLock(ctx, form)} />
       <p class="muted">填写内容会自动保存在本机，刷新页面或断网都不会丢失；退出登录时清除。</p>
     </Page>
   );
@@ -338,6 +346,11 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
     const local = validate(form, ctx.org, values);
     setErrors(local);
     if (local.length) return;
+    if (
+      record.review?.state === 'approved' &&
+      !(await confirm({ title: '保存后需重新审核', message: '这条记录已审核。保存修改后它将回到“待审核”，计入情况以重新审核为准。确定保存吗？', confirmLabel: '保存修改' }))
+    )
+      return;
     setSubmitting(true);
     setFailure(undefined);
     try {
@@ -434,7 +447,11 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
         />
       )}
       {conflict ? null : mode === 'edit' ? (
-        <RecordForm form={form} org={ctx.org} values={values} onChange={setValues} errors={errors} submitting={submitting} submitLabel="保存修改" onSubmit={save} onCancel={() => setMode('view')} />
+        <>
+          {record.review?.state === 'approved' && <p class="notice">这条记录已审核。保存修改后将回到“待审核”，需重新审核。</p>}
+          {record.review?.state === 'returned' && <p class="notice">保存修改后将重新提交审核。</p>}
+          <RecordForm form={form} org={ctx.org} values={values} onChange={setValues} errors={errors} submitting={submitting} submitLabel={record.review?.state === 'returned' ? '保存并重新提交' : '保存修改'} onSubmit={save} onCancel={() => setMode('view')} locked={subjectLock(ctx, form)} />
+        </>
       ) : (
         <Tabs
           label="记录"
