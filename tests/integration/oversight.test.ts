@@ -112,7 +112,8 @@ describe('assessment', () => {
       [{ score: 5 }, 'reason'],
       [{ score: 5, reason: ' ' }, 'reason'],
       [{ score: -1, reason: '负分' }, 'score'],
-      [{ score: null, reason: '人工项目不能清空' }, 'score'],
+      [{ clear: true, reason: '人工项目不能清空' }, 'score'],
+      [{ score: null, reason: 'null 不再表示清除' }, 'score'],
       [{ score: 5, reason: '多余字段', extra: 1 }, 'extra'],
     ] as const;
     for (const [body, path] of bad) {
@@ -127,7 +128,7 @@ describe('assessment', () => {
   it('overrides a computed item with a reason, and clears the override again', async () => {
     const over = await api.call('PUT', '/api/assessment/2026/items/A8', { as: 'sun-li', body: { score: 10, reason: '信息中心网站已关停，不再考核' } });
     expect(over.body.items.find((i: { id: string }) => i.id === 'A8')).toMatchObject({ score: 10, computedDeduction: 4 });
-    const cleared = await api.call('PUT', '/api/assessment/2026/items/A8', { as: 'sun-li', body: { score: null, reason: '撤销调整' } });
+    const cleared = await api.call('PUT', '/api/assessment/2026/items/A8', { as: 'sun-li', body: { clear: true, reason: '撤销调整' } });
     const a8 = cleared.body.items.find((i: { id: string }) => i.id === 'A8');
     expect(a8.score).toBe(6);
     expect(a8.history).toHaveLength(2);

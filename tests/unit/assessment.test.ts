@@ -49,11 +49,12 @@ function row(
     status,
     records: over.records ?? [],
     late: over.late ?? [],
+    awaitingReview: 0,
   };
 }
 
 function report(rows: ComplianceRow[]): ComplianceReport {
-  return { unit: 'example-bureau', period: '2026', periodLabel: '2026年度', asOf: '2027-03-01', graceDays: 10, rows };
+  return { unit: 'example-bureau', period: '2026', periodLabel: '2026年度', asOf: '2027-03-01', graceDays: 10, rows, awaitingReview: 0 };
 }
 
 function entry(itemId: string, score: number | null, reason: string, by = 'liu-yang', at = '2027-01-05T02:00:00.000Z'): ScoreEntry {

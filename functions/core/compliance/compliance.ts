@@ -17,6 +17,10 @@
  *   leader) on at least half of its days: someone who joined on 10 August owes the second half
  *   but not the first; someone who left on 31 July owes the first half but not the second.
  * - Withdrawn records never count (they leave the indexes the records are read from).
+ * - Review (DESIGN §10): where an obligation is `reviewedOnly`, a record of a reviewed form counts
+ *   only once approved (已审核); otherwise it counts when submitted, pending or returned. A record
+ *   without a review state (filed before its form was reviewed) counts as before. Every row says
+ *   how many of its records still await review (`awaitingReview`).
  */
 import { findPerson, LEADERSHIP_ROLES } from '../roster/organisation.js';
 import {
@@ -65,6 +69,8 @@ export interface ComplianceRow {
   /** Ids of the records that count, and of those among them entered late. */
   records: string[];
   late: string[];
+  /** Records of this row still awaiting review (待审核), counted or not. */
+  awaitingReview: number;
 }
 
 export interface ComplianceReport {
@@ -74,6 +80,8 @@ export interface ComplianceReport {
   asOf: string;
   graceDays: number;
   rows: ComplianceRow[];
+  /** Records behind these rows still awaiting review, each counted once. */
+  awaitingReview: number;
 }
 
 const RANK: Record<PeriodKind, number> = { year: 0, half: 1, quarter: 2, month: 3 };
@@ -195,6 +203,7 @@ export function planCompliance(input: {
             status: 'not-due',
             records: [],
             late: [],
+            awaitingReview: 0,
           },
         });
       }
@@ -213,6 +222,7 @@ export function planCompliance(input: {
         .flatMap((o) => [...Object.keys(o.where), ...(o.personField ? [o.personField] : []), ...(o.divisionField ? [o.divisionField] : [])]),
     ),
   ];
+  const awaiting = new Set<string>();
   return {
     forms,
     fieldsOf,
@@ -224,6 +234,11 @@ export function planCompliance(input: {
         const o = b.obligation;
         if (o.scope === 'member' && record.data[o.personField!] !== b.row.subject.id) continue;
         if (o.scope === 'division' && record.data[o.divisionField!] !== b.row.subject.id) continue;
+        if (record.review?.state === 'pending') {
+          b.row.awaitingReview++;
+          awaiting.add(record.id);
+        }
+        if (o.reviewedOnly && record.review && record.review.state !== 'approved') continue;
         b.row.done++;
         b.row.records.push(record.id);
         if (shanghaiDate(new Date(record.createdAt)) > b.lateAfter) b.row.late.push(record.id);
@@ -239,7 +254,7 @@ export function planCompliance(input: {
         else status = 'missed';
         return { ...row, missing, status };
       });
-      return { unit: org.unit.id, period: formatPeriod(period), periodLabel: periodLabel(period), asOf, graceDays: grace, rows };
+      return { unit: org.unit.id, period: formatPeriod(period), periodLabel: periodLabel(period), asOf, graceDays: grace, rows, awaitingReview: awaiting.size };
     },
   };
 }

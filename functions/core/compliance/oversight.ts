@@ -137,7 +137,10 @@ export async function assessmentView(
 }
 
 const ScoreBody = z.strictObject({
-  score: z.number().min(0, '分数不能为负').nullable(),
+  // Only a JSON number: "七分", "abc" or "7" as text are refused, never read as a clear.
+  score: z.number({ error: '应为数字' }).optional(),
+  /** Clearing an override is its own request, with its reason; `null` no longer clears. */
+  clear: z.literal(true, { error: '清除评分时 clear 应为 true' }).optional(),
   reason: z
     .string()
     .trim()
@@ -146,7 +149,16 @@ const ScoreBody = z.strictObject({
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), '含有不允许的控制字符'),
 });
 
-/** Sets (or, with score null, clears) the office's score for one item; the old entries stay. */
+/** A score as the sheet prints it: a number in [0, standard] with at most one decimal, or why not. */
+export function scoreProblem(score: number, standard: number): string | undefined {
+  const range = `应为 0 至 ${standard} 之间的数，最多一位小数`;
+  if (!Number.isFinite(score) || score < 0 || score > standard) return range;
+  // Scores are tenths: 7.5 yes, 7.25 no (compared in tenths, so 0.1 + 0.2 style noise does not count).
+  if (Math.abs(score * 10 - Math.round(score * 10)) > 1e-9) return range;
+  return undefined;
+}
+
+/** Sets the office's score for one item, or with {clear: true} clears an override; old entries stay. */
 export async function setScore(deps: Deps, caller: Caller, periodText: string, itemId: string, body: unknown) {
   await resolveCaller(deps, caller);
   if (!caller.roles.includes('office')) throw forbidden('只有办公室可以评分');
@@ -154,15 +166,18 @@ export async function setScore(deps: Deps, caller: Caller, periodText: string, i
   const item = deps.catalog.assessment.items.find((i) => i.id === itemId);
   if (!item) throw notFound('评分表中没有这个项目');
   const input = parseOrThrow(ScoreBody, body, [], '评分内容有误');
-  if (input.score !== null && input.score > item.standard)
-    throw validationError('分数超过标准分值', [{ path: 'score', message: `不能超过标准分值 ${item.standard}` }]);
-  if (input.score === null && item.method === 'manual')
-    throw validationError('人工评分项目须给出分数', [{ path: 'score', message: '此项为必填项' }]);
+  if (input.clear && input.score !== undefined)
+    throw validationError('清除评分时不能同时给分', [{ path: 'score', message: '清除评分时不要填写分数' }]);
+  if (!input.clear && input.score === undefined) throw validationError('请填写分数', [{ path: 'score', message: '此项为必填项' }]);
+  const problem = input.score === undefined ? undefined : scoreProblem(input.score, item.standard);
+  if (problem) throw validationError('分数有误', [{ path: 'score', message: problem }]);
+  if (input.clear && item.method === 'manual')
+    throw validationError('人工评分项目须给出分数', [{ path: 'score', message: '此项为人工评分，不能清除，只能改分' }]);
   const canonical = formatPeriod(period);
   await deps.scores.add(caller.unit, {
     period: canonical,
     itemId,
-    score: input.score,
+    score: input.score ?? null,
     reason: input.reason,
     by: caller.id,
     at: deps.now().toISOString(),
