@@ -103,9 +103,12 @@ function ScoreCells({ period, line, onSaved }: { period: string; line: Assessmen
           <p class="muted">
             已人工调整：{line.override.byName}，{line.override.reason}
           </p>
-          <button type="button" class="small" onClick={() => setClearing(true)}>
-            清除人工调整
-          </button>
+          {/* A manual item has no rule to fall back on: it can be re-scored, not cleared. */}
+          {line.method !== 'manual' && (
+            <button type="button" class="small" onClick={() => setClearing(true)}>
+              清除人工调整<span class="sr-only">：{line.category}</span>
+            </button>
+          )}
         </div>
       )}
       <ReasonDialog
