@@ -203,3 +203,102 @@ describe('the register', () => {
       await page.context().close();
     }, 90_000);
 });
+
+describe('the review queue', () => {
+  for (const [size, viewport] of SIZES)
+    it(`lets the secretary approve selected records at once and return one with a reason the filer sees (${size})`, async () => {
+      const made = [];
+      for (const [who, topic] of [['li-na', `待审核甲（${size}）`], ['li-na', `待审核乙（${size}）`], ['wang-qiang', `待审核丙（${size}）`]] as const) {
+        const c = await api.call('POST', '/api/submissions', { as: who, body: report(who, '2026-11-05', topic) });
+        expect(c.status).toBe(201);
+        expect(c.body.review).toEqual({ state: 'pending' });
+        made.push(c.body as { id: string; number: string });
+      }
+      const [a, b, c] = made as [{ id: string; number: string }, { id: string; number: string }, { id: string; number: string }];
+      const page = await signIn('zhang-wei', viewport);
+      const reviews = sent(page, 'POST', '/review');
+      expect(await page.locator('nav a[href="#/review"]').count()).toBeGreaterThan(0);
+      await page.goto(`${api.url}/#/review`);
+      await expect.poll(() => page.title()).toMatch(/^待审核/);
+      const table = page.locator('table.data');
+      await expect.poll(() => table.innerText()).toContain(c.number);
+      const queue = await api.call('GET', '/api/review-queue', { as: 'zhang-wei' });
+      const chip = page.getByRole('link', { name: /班子成员专题汇报/ });
+      expect(await chip.innerText()).toContain(String(queue.body.counts.find((x: { templateId: string }) => x.templateId === 'member-report').pending));
+      expect(await axeViolations(page)).toEqual([]);
+      await screenshot(page, `review-queue-${size}`);
+      expect(await overflows(page)).toBe(false);
+
+      await page.getByRole('checkbox', { name: `选择 ${a.number}` }).check();
+      await page.getByRole('checkbox', { name: `选择 ${b.number}` }).check();
+      await page.getByRole('button', { name: '通过所选（2）' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: '审核通过' }).click();
+      await page.getByText('已通过 2 条记录。').waitFor();
+      expect(reviews.n).toBe(2);
+      for (const x of [a, b]) expect((await api.call('GET', `/api/submissions/${x.id}`, { as: 'zhang-wei' })).body.review).toMatchObject({ state: 'approved', by: 'zhang-wei' });
+      await expect.poll(() => table.innerText()).not.toContain(a.number);
+
+      await page.getByRole('button', { name: `退回 ${c.number}` }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('button', { name: '退回' }).click();
+      await dialog.getByText('请写明理由').waitFor();
+      expect(reviews.n).toBe(2);
+      await dialog.getByLabel(/退回理由/).fill('请补充存在问题和下一步措施');
+      await dialog.getByRole('button', { name: '退回' }).click();
+      await page.getByText(`已退回${c.number}。`).waitFor();
+      expect((await api.call('GET', `/api/submissions/${c.id}`, { as: 'zhang-wei' })).body.review).toMatchObject({ state: 'returned', reason: '请补充存在问题和下一步措施' });
+      await page.context().close();
+
+      // The filer sees the reason on their home page and the record says it will be resubmitted.
+      const filer = await signIn('wang-qiang', viewport);
+      const returned = filer.getByRole('region', { name: '被退回的记录' });
+      await expect.poll(() => returned.innerText()).toContain('退回理由：请补充存在问题和下一步措施');
+      if (size === 'phone') await screenshot(filer, 'home-returned-phone');
+      await returned.getByRole('link', { name: new RegExp(c.number) }).click();
+      await filer.getByText('退回理由：请补充存在问题和下一步措施').waitFor();
+      await filer.context().close();
+
+      // Editing an approved record warns first, and the record goes back to 待审核.
+      const editor = await signIn('li-na', viewport);
+      await editor.goto(`${api.url}/#/records/${a.id}`);
+      await editor.getByRole('button', { name: '修改', exact: true }).click();
+      await editor.getByText('这条记录已审核。保存修改后将回到“待审核”，需重新审核。').waitFor();
+      await editor.getByLabel('备注').fill('审核后补充的备注');
+      const edits = sent(editor, 'PUT', '/api/submissions/');
+      await editor.getByRole('button', { name: '保存修改' }).click();
+      const warn = editor.getByRole('dialog');
+      await warn.getByText(/保存修改后它将回到“待审核”/).waitFor();
+      expect(edits.n).toBe(0);
+      await warn.getByRole('button', { name: '保存修改' }).click();
+      await editor.getByText('修改已保存。').waitFor();
+      expect((await api.call('GET', `/api/submissions/${a.id}`, { as: 'li-na' })).body.review.state).toBe('pending');
+      await editor.context().close();
+    }, 120_000);
+});
+
+describe('the reminders page', () => {
+  for (const [size, viewport] of SIZES)
+    it(`lists who owes what with days left and sends to one person (${size})`, async () => {
+      const page = await signIn('sun-li', viewport);
+      const sends: unknown[] = [];
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().endsWith('/api/reminders/send')) sends.push(r.postDataJSON());
+      });
+      expect(await page.locator('nav a[href="#/reminders"]').count()).toBeGreaterThan(0);
+      await page.goto(`${api.url}/#/reminders`);
+      await expect.poll(() => page.title()).toMatch(/^催报提醒/);
+      const owed = (await api.call('GET', '/api/reminders', { as: 'sun-li' })).body.items as { to: { id: string; name: string }; daysLeft: number }[];
+      expect(owed.length).toBeGreaterThan(0);
+      const table = page.getByRole('region', { name: '提醒名单' }).locator('table.data');
+      await expect.poll(() => table.locator('tbody tr').count()).toBe(Math.min(owed.length, 20));
+      expect(await table.innerText()).toContain(`${owed[0]!.daysLeft} 天`);
+      await screenshot(page, `reminders-${size}`);
+      expect(await overflows(page)).toBe(false);
+      const first = owed[0]!.to;
+      await table.getByRole('button', { name: `提醒${first.name}` }).first().click();
+      await page.getByRole('dialog').getByRole('button', { name: '发送' }).click();
+      await page.getByText(/^已发送 \d+ 条提醒/).waitFor();
+      expect(sends).toEqual([{ person: first.id }]);
+      await page.context().close();
+    }, 60_000);
+});
