@@ -40,6 +40,12 @@ async function signIn(user: string, viewport: { width: number; height: number })
   return page;
 }
 
+/** Unfolds the register's filters where a phone has folded them. */
+async function openFilters(page: Page) {
+  const d = page.locator('details.disclosure');
+  if ((await d.getAttribute('open')) === null) await d.locator('summary').click();
+}
+
 /** Requests a page sends with this method to paths containing `part`, counted as they go. */
 function sent(page: Page, method: string, part: string): { n: number } {
   const c = { n: 0 };
@@ -118,6 +124,7 @@ describe('the register', () => {
       await screenshot(page, `register-office-${size}`);
       expect(await overflows(page)).toBe(false);
 
+      await openFilters(page);
       await page.getByLabel('关键词').fill('舆情研判');
       await page.getByRole('button', { name: '查询' }).click();
       await expect.poll(() => page.url()).toContain('q=');
@@ -126,6 +133,7 @@ describe('the register', () => {
       await page.getByRole('link', { name: /关键词：舆情研判/ }).click();
       await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(1);
 
+      await openFilters(page);
       await page.getByLabel('只看已撤回').check();
       await page.getByRole('button', { name: '查询' }).click();
       const row = table.locator('tr', { hasText: gone.number });

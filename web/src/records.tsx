@@ -13,7 +13,7 @@ import { api, ApiError } from './api.js';
 import { isOffice, isOversight, type Ctx, type Me, type PageProps } from './app.js';
 import { registerHref } from './links.js';
 import { ReasonDialog } from './reason.js';
-import { Async, DataTable, ErrorState, PeriodPicker, Page, toast, useResource, type Column } from './ui/index.js';
+import { Async, DataTable, DESK, ErrorState, PeriodPicker, Page, toast, useMedia, useResource, type Column } from './ui/index.js';
 
 type Scope = 'mine' | 'division' | 'unit';
 type Review = 'pending' | 'approved' | 'returned';
@@ -80,10 +80,15 @@ function FilterForm({ ctx, filter, scope }: { ctx: Ctx; filter: Filter; scope: S
   const [draft, setDraft] = useState<Filter>(filter);
   useEffect(() => setDraft(filter), [JSON.stringify(filter)]);
   const go = (f: Filter) => (location.hash = registerHref(f));
+  const desk = useMedia(DESK);
+  const active = Object.values(filter).filter(Boolean).length;
   const people = scope === 'unit' ? ctx.org.people : scope === 'division' ? ctx.org.people.filter((p) => p.division === ctx.me.division?.id) : [];
   return (
+    // On a phone the form folds away once filters are set (the chips say which), so the records come first.
+    <details class="card disclosure" open={desk || active === 0} key={`${desk}-${active === 0}`}>
+      <summary>筛选条件{active ? `（${active} 项）` : ''}</summary>
     <form
-      class="card stack-sm register-filter"
+      class="stack-sm register-filter"
       role="search"
       aria-label="筛选记录"
       onSubmit={(e) => {
@@ -174,6 +179,7 @@ function FilterForm({ ctx, filter, scope }: { ctx: Ctx; filter: Filter; scope: S
         )}
       </div>
     </form>
+    </details>
   );
 }
 

@@ -116,21 +116,17 @@ export function ReviewPage({ ctx, route }: PageProps) {
                 empty="没有待审核的记录。"
                 columns={[
                   {
-                    key: 'pick',
-                    label: '选择',
-                    render: (x) => (
-                      <label class="check">
-                        <input type="checkbox" checked={selected.has(x.id)} onChange={(e) => toggle(x.id, e.currentTarget.checked)} />
-                        <span class="sr-only">选择 {x.number ?? x.id}</span>
-                      </label>
-                    ),
-                  },
-                  {
                     key: 'number',
                     label: '编号',
                     title: true,
                     text: (x) => x.number ?? x.id,
-                    render: (x) => <a href={`#/records/${x.id}`}>{x.number ?? ctx.form(x.templateId)?.title ?? x.id}</a>,
+                    // The box sits with the number, so a phone's card starts with both.
+                    render: (x) => (
+                      <span class="row">
+                        <input type="checkbox" aria-label={`选择 ${x.number ?? x.id}`} checked={selected.has(x.id)} onChange={(e) => toggle(x.id, e.currentTarget.checked)} />
+                        <a href={`#/records/${x.id}`}>{x.number ?? ctx.form(x.templateId)?.title ?? x.id}</a>
+                      </span>
+                    ),
                   },
                   { key: 'date', label: '日期', text: (x) => x.date },
                   { key: 'form', label: '表单', text: (x) => ctx.form(x.templateId)?.title ?? x.templateId },
