@@ -36,6 +36,8 @@ async function signIn(user: string, viewport: { width: number; height: number })
   });
   await page.goto(api.url + '/');
   await page.getByRole('button', { name: NAMES[user] }).click();
+  // The sign-in screen has an h1 too: wait for the frame's navigation, which only a signed-in person has.
+  await page.locator('a[href="#/new"]').first().waitFor({ state: 'attached' });
   await page.locator('#main h1').waitFor();
   return page;
 }
