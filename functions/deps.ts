@@ -10,6 +10,8 @@ import { dynamoCompilationStore } from './store/compilations.js';
 import { dynamoOrganisationStore, type OrganisationStore } from './store/organisation.js';
 import { dynamoRecordStore } from './store/records.js';
 import { dynamoScoreStore } from './store/scores.js';
+import { dynamoReminderStore } from './store/reminders.js';
+import type { ReminderDeps } from './core/compliance/reminders.js';
 import { createNotifier } from './notifiers.js';
 import { faultHook, type FaultHook } from './fault.js';
 import type { JobDispatcher, JobStore } from './core/jobs/job.js';
@@ -43,6 +45,15 @@ export function getDeps(): Deps {
     now: () => (fixed ? new Date(fixed) : new Date()),
   };
   return deps;
+}
+
+let reminderDeps: ReminderDeps | undefined;
+/** The reminder routes' and the scheduled run's dependencies: the above plus the unit's reminder log. */
+export function getReminderDeps(): ReminderDeps {
+  if (reminderDeps) return reminderDeps;
+  const { config, doc } = base();
+  reminderDeps = { ...getDeps(), reminders: dynamoReminderStore(doc, config.TABLE_NAME) };
+  return reminderDeps;
 }
 
 /**

@@ -40,6 +40,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/assessment/{period}/items/{itemId}', entry: 'set-assessment-score' },
   { method: 'GET', path: '/api/reminders', entry: 'list-reminders', repairsHeads: true },
   { method: 'POST', path: '/api/reminders/send', entry: 'send-reminders' },
+  { method: 'GET', path: '/api/reminders/log', entry: 'get-reminder-log' },
   { method: 'POST', path: '/api/compilations', entry: 'create-compilation', startsJobs: true },
   { method: 'GET', path: '/api/compilations', entry: 'list-compilations' },
   { method: 'GET', path: '/api/compilations/{id}', entry: 'get-compilation' },

@@ -8,7 +8,8 @@ import { rm } from 'node:fs/promises';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { reapJobs, retriesExhausted, runJob, type JobKind, type RunDeps } from './core/jobs/index.js';
-import { getCompilationDeps, type JobDeps } from './deps.js';
+import { getCompilationDeps, getReminderDeps, type JobDeps } from './deps.js';
+import { scheduledReminders } from './core/compliance/reminders.js';
 import { countFailure } from './http/metrics.js';
 import { workDir } from './ledger/compile.js';
 import { COMPILE, compileKind } from './ledger/jobs.js';
@@ -20,6 +21,8 @@ const Event = z.union([
   JobEvent,
   z.object({ type: z.literal('monthly'), time: z.iso.datetime({ offset: true }).optional() }),
   z.object({ type: z.literal('sweep'), graceMs: z.int().min(0).optional() }),
+  // The daily reminders (DESIGN §10): `time` is the firing time, so a retried delivery is the same day.
+  z.object({ type: z.literal('reminders'), time: z.iso.datetime({ offset: true }).optional() }),
   // Lambda's record of an asynchronous invocation whose retries ran out (the on-failure destination).
   z.looseObject({ requestContext: z.looseObject({ condition: z.string() }), requestPayload: z.unknown() }),
 ]);
@@ -81,6 +84,14 @@ export async function handler(event: unknown, context: Pick<Context, 'awsRequest
     // Failing makes Lambda retry the fan-out; the firing time keys the jobs, so none is doubled.
     if (refused.length) throw new Error(`monthly compilation not started for ${refused.map((f) => `${f.unit} ${f.period}`).join(', ')}`);
     return { compiled: outcomes };
+  }
+  if (e.type === 'reminders') {
+    const instant = e.time ? new Date(e.time) : deps.now();
+    const runs = [];
+    // Each unit claims its own once-a-day keys, so a second firing of the same day sends nothing.
+    for (const unit of await deps.units()) runs.push(await scheduledReminders(getReminderDeps(), unit, instant));
+    log({ level: 'info', msg: 'reminders', at: instant.toISOString(), runs });
+    return { reminders: runs };
   }
   const swept = await sweep(deps, { markerAgeMs: MARKER_SAFE_AGE_MS, graceMs: e.graceMs ?? REAP_GRACE_MS });
   log({ level: 'info', msg: 'sweep', ...swept });

@@ -12,7 +12,6 @@ import { compilationId, XLSX_TYPE, type Compilation, type CompilationDeps, type 
 import { compilationFilename, rangeLabel } from '../core/ledger/layout.js';
 import { formatPeriod, periodBounds, type Period } from '../core/periods.js';
 import { keys } from '../store/keys.js';
-import { readConfig } from '../config.js';
 import { writeWorkbook } from './workbook.js';
 
 export interface CompileRequest {
@@ -38,7 +37,9 @@ export interface CompileRequest {
  * run cannot remove its own file.
  */
 export const WORK_DIR_NAME = 'taizhang-jobs';
-export const workDir = () => join(readConfig().WORK_TMPDIR ?? tmpdir(), WORK_DIR_NAME);
+// Only the temp root is read here (WORK_TMPDIR, listed in config.ts): compiling needs no table or
+// bucket settings of its own, and tests and benchmarks compile without them.
+export const workDir = (root = process.env.WORK_TMPDIR) => join(root || tmpdir(), WORK_DIR_NAME);
 
 /** Records of one form are read this many at a time. */
 const PAGE_SIZE = 250;

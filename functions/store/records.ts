@@ -341,7 +341,12 @@ export function dynamoRecordStore(doc: DynamoDBDocumentClient, tableName: string
     get,
 
     async append(next, change, reason) {
-      if (!(await claim(next))) return false;
+      if (!(await claim(next))) {
+        // A head left behind its newest version (a reader could not repair it) would refuse every
+        // change made from what get() returned: roll it forward, then claim once more.
+        const latest = await repair(next.id);
+        if (latest?.version !== next.version - 1 || !(await claim(next))) return false;
+      }
       fault('record:after-claim');
       if (!(await putVersion(next, change, undefined, reason))) return false;
       fault('record:after-version');

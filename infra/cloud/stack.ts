@@ -149,7 +149,7 @@ export class TaizhangStack extends Stack {
     });
     const worker = new TaizhangFunction(this, pascal(WORKER.entry), {
       entry: WORKER.entry,
-      description: 'Taizhang worker: compilation jobs, the monthly schedule, the sweep',
+      description: 'Taizhang worker: compilation jobs, the monthly schedule, the daily reminders, the sweep',
       memorySize: WORKER_MEMORY_MB,
       timeout: Duration.minutes(15),
       deadLetterQueue: deadLetters,
@@ -179,8 +179,11 @@ export class TaizhangStack extends Stack {
     // Reminders go out through the channel configured at deploy; only the sender needs to know it.
     const sender = this.functions.get(REMINDER_SENDER);
     if (!sender) throw new Error(`Taizhang: no function ${REMINDER_SENDER} in functions/routes.ts`);
-    sender.addEnvironment('NOTIFIER', settings.notifier.kind);
-    if (settings.notifier.webhookUrl) sender.addEnvironment('NOTIFY_WEBHOOK_URL', settings.notifier.webhookUrl);
+    // The worker sends the scheduled reminders (DESIGN §10) through the same channel.
+    for (const fn of [sender, worker]) {
+      fn.addEnvironment('NOTIFIER', settings.notifier.kind);
+      if (settings.notifier.webhookUrl) fn.addEnvironment('NOTIFY_WEBHOOK_URL', settings.notifier.webhookUrl);
+    }
 
     // The web app is served here, with the API on its origin, except in the China regions without
     // an ICP-filed domain: CloudFront there has no default domain that may serve content.

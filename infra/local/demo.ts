@@ -4,6 +4,7 @@
  * one record entered late. Every record says it is an example. Dates fall in the current
  * year once it is past September; earlier in a year, in the year before.
  */
+import { formatNumber } from '../../functions/core/records/submissions.js';
 import { compileSchema } from '../../functions/core/templates/schema.js';
 import type { Catalog } from '../../functions/core/templates/catalog.js';
 import { formatPeriod, periodOf, shanghaiDate } from '../../functions/core/periods.js';
@@ -169,9 +170,16 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
     const data = compileSchema(form, { org, today }).parse({ ...d.data, [form.dateField]: date });
     const entered = new Date(Date.parse(`${date}T10:00:00+08:00`) + (d.enteredAfter ?? 2) * 86_400_000);
     const at = (entered < now ? entered : now).toISOString();
-    const owner = org.people.find((p) => p.id === d.owner)!;
+    const filer = org.people.find((p) => p.id === d.owner)!;
+    const id = `DEMO${String(i).padStart(8, '0')}${year}`;
+    // A second run takes no number: the record is already there.
+    if (await records.get(id)) continue;
+    const subjectId = form.subjectField ? data[form.subjectField] : undefined;
+    const subject = typeof subjectId === 'string' ? org.people.find((p) => p.id === subjectId) : undefined;
+    const owner = subject ?? filer;
+    const seq = await records.nextNumber(org.unit.id, form.id, Number(date.slice(0, 4)));
     const state: RecordState = {
-      id: `DEMO${String(i).padStart(8, '0')}${year}`,
+      id,
       unit: org.unit.id,
       templateId: form.id,
       version: 1,
@@ -181,10 +189,16 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
       owner: owner.id,
       division: owner.division,
       data,
+      number: formatNumber(form.code ?? form.id, Number(date.slice(0, 4)), seq),
+      ...(subject ? { subject: subject.id, subjectName: subject.name } : {}),
+      ...(subject && subject.id !== filer.id ? { proxy: true as const } : {}),
+      // Reviewed forms' examples await review, so the office's queue has something in it.
+      ...(form.review ? { review: { state: 'pending' as const } } : {}),
       createdAt: at,
-      createdBy: owner.id,
+      createdBy: filer.id,
+      createdByName: filer.name,
       updatedAt: at,
-      updatedBy: owner.id,
+      updatedBy: filer.id,
     };
     if ((await records.create(state, 'demo')).outcome === 'created') written++;
   }

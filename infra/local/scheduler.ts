@@ -15,7 +15,26 @@ export interface MonthlySchedule {
 }
 
 export function startMonthlySchedule(run: (instant: Date) => Promise<void>, now: () => Date = () => new Date()): MonthlySchedule {
-  let due = nextMonthlyRun(now());
+  return startSchedule(nextMonthlyRun, run, now);
+}
+
+/** The hour (Asia/Shanghai) of the daily reminders, as in the cloud's schedule (infra/cloud/constructs/monthly-job.ts). */
+export const REMINDER_HOUR = 9;
+
+/** The next REMINDER_HOUR:00 in Shanghai strictly after `after` (Shanghai has no daylight saving). */
+export function nextDailyRun(after: Date, hour = REMINDER_HOUR): Date {
+  const shanghai = new Date(after.getTime() + 8 * 3_600_000);
+  const today = Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth(), shanghai.getUTCDate(), hour - 8);
+  return today > after.getTime() ? new Date(today) : new Date(today + 86_400_000);
+}
+
+/** The daily reminders: at REMINDER_HOUR:00 Shanghai every day, the same timer chain as the monthly job. */
+export function startDailySchedule(run: (instant: Date) => Promise<void>, now: () => Date = () => new Date()): MonthlySchedule {
+  return startSchedule((d) => nextDailyRun(d), run, now);
+}
+
+function startSchedule(nextRun: (after: Date) => Date, run: (instant: Date) => Promise<void>, now: () => Date): MonthlySchedule {
+  let due = nextRun(now());
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const arm = () => {
@@ -27,8 +46,8 @@ export function startMonthlySchedule(run: (instant: Date) => Promise<void>, now:
       return;
     }
     const instant = due;
-    due = nextMonthlyRun(instant);
-    // The next month is armed only after this run, so two runs never overlap.
+    due = nextRun(instant);
+    // The next firing is armed only after this run, so two runs never overlap.
     run(instant)
       .catch(() => {})
       .finally(arm);

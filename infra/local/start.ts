@@ -14,7 +14,7 @@ import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';
 import { loadLocalKeys } from './jwt.js';
 import { RUNNER_PID_FILE, runnerFileText } from './runner-lock.js';
-import { startMonthlySchedule } from './scheduler.js';
+import { startDailySchedule, startMonthlySchedule } from './scheduler.js';
 import { prepareTable } from './setup.js';
 import { webServer } from './web.js';
 import { loadDemoRecords } from './demo.js';
@@ -98,6 +98,10 @@ const schedule = startMonthlySchedule(async (instant) => {
 });
 const sweeper = setInterval(() => worker.invoke({ type: 'sweep' }), 15 * 60_000);
 sweeper.unref();
+// The daily reminders (reminderDays in templates/obligations.json), at most once per key and day.
+const reminders = startDailySchedule(async (instant) => {
+  worker.invoke({ type: 'reminders', time: instant.toISOString() });
+});
 
 const today = shanghaiDate(new Date());
 const { port: actualPort } = server.address() as AddressInfo;
@@ -121,6 +125,7 @@ async function stop() {
   stopping = true;
   console.log('stopping…');
   schedule.stop();
+  reminders.stop();
   clearInterval(sweeper);
   // Requests in flight finish first (10 s at most), then running jobs go back to the queue, and only
   // then does the store close: our own stop never cuts a change between its version and its head.

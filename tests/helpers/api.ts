@@ -41,6 +41,8 @@ export interface TestApi {
   worker: LocalWorker;
   /** Polls a job until it is done or failed (bounded), returning its last status body. */
   waitForJob(location: string, as: string, timeoutMs?: number): Promise<any>;
+  /** Compiles as a job (202, polled to done) and downloads the workbook. */
+  compileWorkbook(as: string, body: unknown): Promise<{ job: any; bytes: Buffer }>;
   token(userId: string, overrides?: Record<string, unknown>): Promise<string>;
   call(method: string, path: string, options?: { as?: string; body?: unknown; headers?: Record<string, string>; raw?: string | Uint8Array }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Every item in the table, for checking that nothing was written. */
@@ -132,6 +134,17 @@ export async function startTestApi(
     return { status: res.status, body: parsed, headers: res.headers };
   };
 
+  async function waitForJob(location: string, as: string, timeoutMs = 60_000) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await call('GET', location, { as });
+      if (res.status !== 200) throw new Error(`GET ${location} answered ${res.status}: ${JSON.stringify(res.body)}`);
+      if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
+      if (Date.now() > until) throw new Error(`job ${location} still ${res.body.status} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   return {
     url,
     keys,
@@ -141,17 +154,19 @@ export async function startTestApi(
     worker,
     token,
     call,
-    async waitForJob(location, as, timeoutMs = 60_000) {
-      const until = Date.now() + timeoutMs;
-      for (;;) {
-        const res = await call('GET', location, { as });
-        if (res.status !== 200) throw new Error(`GET ${location} answered ${res.status}: ${JSON.stringify(res.body)}`);
-        if (res.body.status === 'done' || res.body.status === 'failed') return res.body;
-        if (Date.now() > until) throw new Error(`job ${location} still ${res.body.status} after ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    waitForJob,
+    async compileWorkbook(as, body) {
+      const res = await call('POST', '/api/compilations', { as, body });
+      if (res.status !== 202) throw new Error(`POST /api/compilations answered ${res.status}: ${JSON.stringify(res.body)}`);
+      const job = await waitForJob(res.headers.get('location')!, as);
+      if (job.status !== 'done') throw new Error(`compilation ${job.status}: ${JSON.stringify(job)}`);
+      const file = await fetch(url + job.compilation.file, { headers: { authorization: `Bearer ${await token(as)}` } });
+      if (file.status !== 200) throw new Error(`GET ${job.compilation.file} answered ${file.status}`);
+      return { job, bytes: Buffer.from(await file.arrayBuffer()) };
     },
     async snapshot() {
+      // A job an earlier test started may still be writing; compare settled tables only.
+      await worker.idle();
       const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
       const out = await doc.send(new ScanCommand({ TableName: tableName }));
       return (out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));

@@ -77,6 +77,11 @@ describe('the China partition (cn-northwest-1, aws-cn)', () => {
       ],
     });
     expect(MONTHLY_RULE_EXPRESSION).toBe('cron(0 17 L * ? *)');
+    // The daily reminders at 09:00 Shanghai are 01:00 UTC.
+    chinaWithRule.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(0 1 * * ? *)',
+      Targets: [{ Arn: { 'Fn::GetAtt': [fnId, 'Arn'] }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } } }],
+    });
   });
 });
 

@@ -46,6 +46,8 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-compilation-file': 'read',
   'get-submission': 'read-repair',
   'get-submission-history': 'read-repair',
+  'get-review-queue': 'read-repair',
+  'get-reminder-log': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 
@@ -158,7 +160,8 @@ describe('the functions', () => {
         TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
         TABLE_NAME: { Ref: tableId },
         ...(usesBucket(entry) ? { BUCKET_NAME: { Ref: bucketId } } : {}),
-        ...(entry === REMINDER_SENDER ? { NOTIFIER: 'log' } : {}),
+        // The sender and the worker (the daily reminders) are told the channel.
+        ...(entry === REMINDER_SENDER || entry === WORKER.entry ? { NOTIFIER: 'log' } : {}),
         // Only the route that starts jobs is told the worker; the worker learns its own name from Lambda.
         ...(entry === 'create-compilation' ? { WORKER_FUNCTION: ref(fnOf(WORKER.entry).node.defaultChild) } : {}),
       });
@@ -320,7 +323,17 @@ describe('the worker', () => {
     });
     const sweep = schedules.find((x) => x.ScheduleExpression === `rate(${SWEEP_MINUTES} minutes)`);
     expect(sweep?.Target).toMatchObject({ Arn: getAtt(fnOf(WORKER.entry).node.defaultChild), Input: JSON.stringify({ type: 'sweep' }) });
-    expect(schedules).toHaveLength(2);
+    const reminders = schedules.find((x) => x.ScheduleExpression === 'cron(0 9 * * ? *)');
+    expect(reminders).toMatchObject({
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: {
+        Arn: getAtt(fnOf(WORKER.entry).node.defaultChild),
+        Input: JSON.stringify({ type: 'reminders', time: '<aws.scheduler.scheduled-time>' }),
+        RetryPolicy: { MaximumRetryAttempts: MONTHLY_RETRY.attempts, MaximumEventAgeInSeconds: MONTHLY_RETRY.maxEventAge.toSeconds() },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlqId, 'Arn'] } },
+      },
+    });
+    expect(schedules).toHaveLength(3);
   });
 });
 

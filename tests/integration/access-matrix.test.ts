@@ -272,6 +272,7 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['PUT',    '/api/assessment/{period}/items/{itemId}', '/api/assessment/2026/items/A10',         403, 403, 403, 200, 403, 200],
   ['GET',    '/api/reminders',                          '/api/reminders',                         403, 403, 403, 200, 403, 200],
   ['POST',   '/api/reminders/send',                     '/api/reminders/send',                    403, 403, 403, 200, 403, 200],
+  ['GET',    '/api/reminders/log',                      '/api/reminders/log?period=2026',         403, 403, 403, 200, 403, 200],
   ['POST',   '/api/compilations',                       '/api/compilations',                      202, 403, 403, 202, 403, 202],
   ['GET',    '/api/compilations',                       '/api/compilations?period=2026-11',       200, 403, 403, 200, 403, 200],
   ['GET',    '/api/compilations/{id}',                  '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      404, 403, 403, 404, 403, 404],
@@ -284,6 +285,7 @@ const isOversight = (role: Role) => role === 'secretary' || role === 'office' ||
 function bodyFor(method: string, route: string, role: Role): unknown {
   if (method === 'POST' && route === '/api/submissions') return recordBody(role === 'other-unit' ? 'other-leader' : CALLER[role]);
   if (method === 'POST' && route === '/api/compilations') return { period: '2026-11' };
+  if (route === '/api/reminders/send') return { all: true };
   if (route === '/api/submissions/{id}/review') return { decision: 'approve', version: 1 };
   if (route === '/api/submissions/{id}/restore') return { reason: '矩阵测试恢复', version: 1 };
   if (route === '/api/assessment/{period}/items/{itemId}') return { score: role === 'office' ? 8 : 3, reason: `${CALLER[role]} 的评分` };
@@ -435,6 +437,9 @@ function everyRoute(id: string): RouteRequest[] {
     if (r.method === 'PUT' && r.path === '/api/submissions/{id}') body = { data: studySession({ remarks: '令牌测试修改' }).data, version: 1 };
     if (r.method === 'PUT' && r.path.startsWith('/api/assessment/')) body = { score: 5, reason: '令牌测试评分' };
     if (r.method === 'POST' && r.path === '/api/compilations') body = { period: '2026-11' };
+    if (r.method === 'POST' && r.path === '/api/reminders/send') body = { all: true };
+    if (r.path === '/api/submissions/{id}/review') body = { decision: 'approve', version: 1 };
+    if (r.path === '/api/submissions/{id}/restore') body = { reason: '令牌测试恢复', version: 1 };
     return { method: r.method, path, route: `${r.method} ${r.path}`, body };
   });
 }
@@ -612,7 +617,10 @@ describe('bearer tokens', () => {
           // The compilation routes are asked for a record's id, which names no compilation: 404 past the token.
           r.path.startsWith('/api/compilations/{id}')
             ? 404
-            : r.path === '/api/compilations' && r.method === 'POST'
+            : // A study session is not reviewed, and by then the record is withdrawn at a newer version: 409 past the token.
+              r.path === '/api/submissions/{id}/review' || r.path === '/api/submissions/{id}/restore'
+              ? 409
+              : r.path === '/api/compilations' && r.method === 'POST'
               ? 202
               : r.method === 'POST' && r.path !== '/api/reminders/send'
                 ? 201

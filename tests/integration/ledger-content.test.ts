@@ -10,10 +10,7 @@ let wb: ExcelJS.Workbook;
 beforeAll(async () => {
   api = await startTestApi({ demo: true });
   await api.call('PUT', '/api/assessment/2026/items/A10', { as: 'sun-li', body: { score: 8, reason: '舆情处置及时' } });
-  const res = await api.call('POST', '/api/compilations', { as: 'sun-li', body: { period: '2026-11' } });
-  expect(res.status).toBe(201);
-  const file = await fetch(api.url + res.body.file, { headers: { authorization: `Bearer ${await api.token('sun-li')}` } });
-  wb = await openWorkbook(Buffer.from(await file.arrayBuffer()));
+  wb = await openWorkbook((await api.compileWorkbook('sun-li', { period: '2026-11' })).bytes);
 });
 afterAll(() => api.close());
 

@@ -153,9 +153,9 @@ describe('reminders', () => {
 
   it('sends them through the configured channel', async () => {
     const list = await api.call('GET', '/api/reminders', { as: 'sun-li' });
-    const res = await api.call('POST', '/api/reminders/send', { as: 'sun-li' });
+    const res = await api.call('POST', '/api/reminders/send', { as: 'sun-li', body: { all: true } });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ channel: 'log', sent: list.body.items.length });
-    expect((await api.call('POST', '/api/reminders/send', { as: 'li-na' })).status).toBe(403);
+    expect((await api.call('POST', '/api/reminders/send', { as: 'li-na', body: { all: true } })).status).toBe(403);
   });
 });

@@ -74,7 +74,7 @@ function recipients(org: Organisation, row: ComplianceRow, today: string) {
   return org.people.filter((p) => rolesOn(p, today).includes('office'));
 }
 
-async function yearReport(deps: Deps, org: Organisation, today: string) {
+async function yearReport(deps: Pick<Deps, 'catalog' | 'records' | 'now'>, org: Organisation, today: string) {
   return complianceFor(deps, org, { kind: 'year', year: Number(today.slice(0, 4)), index: 1 });
 }
 
@@ -93,10 +93,8 @@ export async function myObligations(deps: Deps, caller: Caller) {
   };
 }
 
-export async function reminderList(deps: Deps, caller: Caller): Promise<Reminder[]> {
-  const { org } = await resolveCaller(deps, caller);
-  if (!caller.roles.includes('office')) throw forbidden('只有办公室可以查看和发送提醒');
-  const today = shanghaiDate(deps.now());
+/** Who owes what today in the running periods, one reminder per recipient, soonest due first. */
+export async function owedReminders(deps: Pick<Deps, 'catalog' | 'records' | 'now'>, org: Organisation, today: string): Promise<Reminder[]> {
   const report = await yearReport(deps, org, today);
   return currentRows(report, today)
     .filter((r) => r.status === 'in-progress' && r.missing > 0)
@@ -117,10 +115,10 @@ export async function reminderList(deps: Deps, caller: Caller): Promise<Reminder
     .sort((a, b) => a.daysLeft - b.daysLeft || a.to.id.localeCompare(b.to.id));
 }
 
-export async function sendReminders(deps: Deps, caller: Caller) {
-  const reminders = await reminderList(deps, caller);
-  const sent = await deps.notifier.send(reminders);
-  return { channel: deps.notifier.channel, sent };
+export async function reminderList(deps: Deps, caller: Caller): Promise<Reminder[]> {
+  const { org } = await resolveCaller(deps, caller);
+  if (!caller.roles.includes('office')) throw forbidden('只有办公室可以查看和发送提醒');
+  return owedReminders(deps, org, shanghaiDate(deps.now()));
 }
 
 export async function assessmentView(

@@ -1,6 +1,6 @@
 /**
- * The worker's schedules: the monthly compilation (01:00 on the 1st, Shanghai time) and the sweep
- * (every quarter of an hour), both delivered to the worker with retries, and the dead-letter queue
+ * The worker's schedules: the monthly compilation (01:00 on the 1st, Shanghai time), the daily
+ * reminders (09:00) and the sweep (every quarter of an hour), all delivered to the worker with retries, and the dead-letter queue
  * that catches both a delivery the scheduler gave up on and a worker run that failed every attempt.
  */
 import { Duration } from 'aws-cdk-lib';
@@ -30,6 +30,10 @@ export const MONTHLY_RETRY = { attempts: 3, maxEventAge: Duration.hours(6) };
 export const WORKER_RUN_RETRIES = 1;
 /** The sweep: repairs what a crash left and restarts or fails jobs whose workers died. */
 export const SWEEP_MINUTES = 15;
+/** The daily reminders at 09:00 Shanghai (infra/local/scheduler.ts REMINDER_HOUR fires the same locally). */
+export const REMINDERS_CRON = { minute: '0', hour: '9', day: '*', month: '*', year: '*' } as const;
+/** The same hour for the UTC-only rule: 09:00 Shanghai is 01:00 UTC. */
+export const REMINDERS_RULE_EXPRESSION = 'cron(0 1 * * ? *)';
 
 export interface MonthlyJobProps {
   fn: TaizhangFunction;
@@ -46,6 +50,7 @@ export class MonthlyJob extends Construct {
     this.deadLetterQueue = dlq;
     const monthly = { type: 'monthly' };
     const sweep = { type: 'sweep' };
+    const reminders = { type: 'reminders' };
 
     if (props.trigger === 'scheduler') {
       new scheduler.Schedule(this, 'Schedule', {
@@ -57,6 +62,17 @@ export class MonthlyJob extends Construct {
           deadLetterQueue: dlq,
           // The firing time, not the delivery time: a retried delivery names the same month and jobs.
           input: scheduler.ScheduleTargetInput.fromObject({ ...monthly, time: scheduler.ContextAttribute.scheduledTime }),
+        }),
+      });
+      new scheduler.Schedule(this, 'Reminders', {
+        description: 'Taizhang: remind whoever still owes a record on the days before its due date',
+        schedule: scheduler.ScheduleExpression.cron({ ...REMINDERS_CRON, timeZone: MONTHLY_TIME_ZONE }),
+        target: new schedulerTargets.LambdaInvoke(props.fn, {
+          retryAttempts: MONTHLY_RETRY.attempts,
+          maxEventAge: MONTHLY_RETRY.maxEventAge,
+          deadLetterQueue: dlq,
+          // The firing time keys the once-a-day claims: a retried delivery sends nothing twice.
+          input: scheduler.ScheduleTargetInput.fromObject({ ...reminders, time: scheduler.ContextAttribute.scheduledTime }),
         }),
       });
       new scheduler.Schedule(this, 'Sweep', {
@@ -86,6 +102,18 @@ export class MonthlyJob extends Construct {
             maxEventAge: MONTHLY_RETRY.maxEventAge,
             deadLetterQueue: dlq,
             event: events.RuleTargetInput.fromObject({ ...monthly, time: events.EventField.time }),
+          }),
+        ],
+      });
+      new events.Rule(this, 'RemindersRule', {
+        description: 'Taizhang: daily reminders (09:00 Asia/Shanghai)',
+        schedule: events.Schedule.expression(REMINDERS_RULE_EXPRESSION),
+        targets: [
+          new eventsTargets.LambdaFunction(props.fn, {
+            retryAttempts: MONTHLY_RETRY.attempts,
+            maxEventAge: MONTHLY_RETRY.maxEventAge,
+            deadLetterQueue: dlq,
+            event: events.RuleTargetInput.fromObject({ ...reminders, time: events.EventField.time }),
           }),
         ],
       });
