@@ -90,6 +90,29 @@ describe('the score box', () => {
       expect(await overflows(page)).toBe(false);
       await page.context().close();
     }, 60_000);
+
+  it('clears an override only through its own button, with a reason', async () => {
+    expect((await api.call('PUT', '/api/assessment/2026/items/A1', { as: 'sun-li', body: { score: 8, reason: '复核后上调' } })).status).toBe(200);
+    const page = await signIn('sun-li', PHONE);
+    const puts = sent(page, 'PUT', '/api/assessment/');
+    await page.goto(`${api.url}/#/office/assessment?period=2026`);
+    await page.getByText(/^合计/).waitFor();
+    await page.getByText('已人工调整：孙丽（示例），复核后上调').waitFor();
+    await page.getByRole('button', { name: /清除人工调整.*组织领导/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: '清除人工调整' }).click();
+    await dialog.getByText('请写明理由').waitFor();
+    expect(puts.n).toBe(0);
+    await dialog.getByLabel(/清除理由/).fill('按规则计分即可');
+    await dialog.getByRole('button', { name: '清除人工调整' }).click();
+    await page.getByText('「组织领导」已恢复按规则计分').waitFor();
+    expect(puts.n).toBe(1);
+    const sheet = await api.call('GET', '/api/assessment?period=2026', { as: 'sun-li' });
+    expect(sheet.body.items.find((i: { id: string }) => i.id === 'A1').override).toBeFalsy();
+    // A manual item has nothing to fall back on: no clear button there.
+    expect(await page.getByRole('button', { name: /清除人工调整.*舆情应对/ }).count()).toBe(0);
+    await page.context().close();
+  }, 60_000);
 });
 
 const report = (reporter: string, reportDate: string, topic: string) => ({
@@ -311,6 +334,20 @@ describe('the reminders page', () => {
       await page.getByRole('dialog').getByRole('button', { name: '发送' }).click();
       await page.getByText(/^已发送 \d+ 条提醒/).waitFor();
       expect(sends).toEqual([{ person: first.id }]);
+      // The log shows what was just sent: to whom, by whom, by hand.
+      const log = page.getByRole('region', { name: '发送记录' });
+      await expect.poll(() => log.innerText()).toContain(first.name);
+      expect(await log.innerText()).toContain('孙丽（示例） 手动');
+      const logged = await api.call('GET', '/api/reminders/log', { as: 'sun-li' });
+      expect(logged.body.items.some((x: { person: string; trigger: string; by: string }) => x.person === first.id && x.trigger === 'manual' && x.by === 'sun-li')).toBe(true);
+      // One obligation: every person who owes it.
+      const ob = page.getByRole('region', { name: '按要求提醒' }).getByRole('button').first();
+      await ob.click();
+      await page.getByRole('dialog').getByRole('button', { name: '发送' }).click();
+      await expect.poll(() => sends.length).toBe(2);
+      expect(Object.keys(sends[1] as object)).toEqual(['obligation']);
+      if (size === 'phone') await screenshot(page, 'reminders-log-phone');
+      expect(await overflows(page)).toBe(false);
       await page.context().close();
     }, 60_000);
 });

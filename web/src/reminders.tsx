@@ -19,6 +19,8 @@ export interface ReminderLogEntry {
   person: string;
   personName?: string;
   obligation: string;
+  /** The obligation's title. */
+  title?: string;
   period: string;
   channel: string;
   trigger: 'manual' | 'scheduled';
@@ -43,7 +45,7 @@ function Log({ ctx, period, version }: { ctx: Ctx; period: string; version: numb
           columns={[
             { key: 'at', label: '发送时间', title: true, text: (x) => when(x.at), sort: (x) => x.at },
             { key: 'person', label: '提醒对象', text: (x) => x.personName ?? personName(ctx, x.person) },
-            { key: 'what', label: '事项', text: (x) => `${x.obligation} · ${x.period}` },
+            { key: 'what', label: '事项', text: (x) => `${x.obligation}${x.title ? ` ${x.title}` : ''} · ${x.period}` },
             { key: 'how', label: '方式', text: (x) => `${x.channel} · ${x.trigger === 'scheduled' ? '定时自动' : `${x.byName ?? personName(ctx, x.by)} 手动`}` },
           ]}
         />
