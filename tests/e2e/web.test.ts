@@ -122,7 +122,9 @@ describe('the web app', () => {
   it('keeps the draft through an outage and makes one record when the person submits again', async () => {
     const page = await signIn(/李娜/);
     await page.goto(`${api.url}/#/new/member-report`);
-    await page.getByLabel('汇报人').selectOption('li-na');
+    // A leader files only for themselves: the reporter is filled in and locked.
+    await expect.poll(() => page.getByLabel('汇报人').inputValue()).toBe('li-na');
+    expect(await page.getByLabel('汇报人').isDisabled()).toBe(true);
     await page.getByLabel('职务').fill('副局长');
     await page.getByLabel('汇报日期').fill('2026-11-21');
     await page.getByLabel('汇报形式').selectOption('综合汇报');
