@@ -89,7 +89,7 @@ export async function buildWeb(options: { quiet?: boolean; outDir?: string } = {
   });
   const meta = result.metafile;
   const rel = (f: string) => relative(staging, resolve(f)).split('\\').join('/');
-  // Page modules imported lazily are entry points too: the app's is the one built from main.tsx.
+  // Lazy pages' chunks carry an entryPoint too (their module): the app's entry is the one from main.tsx.
   const [entryOut, entryInfo] = Object.entries(meta.outputs).find(([, o]) => o.entryPoint?.endsWith('src/main.tsx'))!;
   const entry = rel(entryOut);
   const css = entryInfo.cssBundle ? rel(entryInfo.cssBundle) : undefined;

@@ -40,6 +40,7 @@ const PAGES: Record<string, [string, RegExp][]> = {
     ['#/office/assessment?period=2026', /^考核评分 · 2026年度/],
     ['#/office/compilations?period=2026-11', /^台账汇编 · 2026年11月/],
     ['#/records', /^记录登记簿/],
+    ['#/review', /^待审核/],
   ],
   'sun-li': [
     ['#/', /^我的待办/],
@@ -47,8 +48,10 @@ const PAGES: Record<string, [string, RegExp][]> = {
     ['#/new', /^填报/],
     ['#/new/study-session', /^理论学习记录/],
     ['#/office/compliance?period=2026', /^落实情况 · 2026年度/],
-    ['#/office/reminders', /^提醒/],
     ['#/roster', /^组织名册/],
+    ['#/reminders', /^催报提醒/],
+    ['#/review', /^待审核/],
+    ['#/records?withdrawn=1', /^记录登记簿/],
     ['#/records?form=member-report&period=2026-H2&person=wang-qiang', /^记录登记簿/],
   ],
   'wang-qiang': [

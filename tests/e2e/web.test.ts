@@ -122,7 +122,9 @@ describe('the web app', () => {
   it('keeps the draft through an outage and makes one record when the person submits again', async () => {
     const page = await signIn(/李娜/);
     await page.goto(`${api.url}/#/new/member-report`);
-    await page.getByLabel('汇报人').selectOption('li-na');
+    // A leader files only for themselves: the reporter is filled in and locked.
+    await expect.poll(() => page.getByLabel('汇报人').inputValue()).toBe('li-na');
+    expect(await page.getByLabel('汇报人').isDisabled()).toBe(true);
     await page.getByLabel('职务').fill('副局长');
     await page.getByLabel('汇报日期').fill('2026-11-21');
     await page.getByLabel('汇报形式').selectOption('综合汇报');
@@ -147,32 +149,7 @@ describe('the web app', () => {
     await done(page);
   });
 
-  it('tells the second of two editors that someone else changed the record, showing both, and says the save', async () => {
-    const created = await api.call('POST', '/api/submissions', {
-      as: 'li-na',
-      body: { templateId: 'member-report', data: { reporter: 'li-na', position: '副局长', reportDate: '2026-11-03', reportType: '综合汇报', summary: '第一版的汇报内容摘要，用于冲突测试。' } },
-    });
-    const a = await signIn(/李娜/);
-    const b = await signIn(/李娜/);
-    for (const p of [a, b]) {
-      await p.goto(`${api.url}/#/records/${created.body.id}`);
-      await p.getByRole('button', { name: '修改', exact: true }).click();
-    }
-    await a.getByLabel('职务').fill('副局长（A 改）');
-    await a.getByRole('button', { name: '保存修改' }).click();
-    await a.getByText('修改已保存。').waitFor();
-    await a.getByText('第 2 版').waitFor();
-    expect(await a.locator('.page-header').innerText()).not.toContain('已提交');
-    await b.getByLabel('职务').fill('副局长（B 改）');
-    await b.getByRole('button', { name: '保存修改' }).click();
-    const alert = b.locator('.conflict');
-    await alert.waitFor();
-    expect(await alert.innerText()).toMatch(/已被他人修改/);
-    expect(await alert.innerText()).toContain('副局长（A 改）');
-    expect(await alert.innerText()).toContain('副局长（B 改）');
-    await done(a);
-    await done(b);
-  });
+  // The two-tab edit (409 merged field by field) is tests/e2e/records-merge.test.ts.
 
   it('shows a division head a clear refusal on the office pages', async () => {
     const page = await signIn(/周涛/);

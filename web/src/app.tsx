@@ -61,6 +61,8 @@ const PAGES = {
   assessment: () => import('./assessment.js'),
   office: () => import('./office.js'),
   roster: () => import('./roster.js'),
+  review: () => import('./review.js'),
+  reminders: () => import('./reminders.js'),
 };
 type PageModules = { [K in keyof typeof PAGES]: Awaited<ReturnType<(typeof PAGES)[K]>> };
 type Resolved = { [K in keyof PageModules]: { module: K; key: string; view(m: PageModules[K]): VNode } }[keyof PageModules];
@@ -73,13 +75,16 @@ function resolve(route: Route, ctx: Ctx): Resolved {
   if (a === 'new') return { module: 'home', key: 'new', view: (m) => <m.FormsPage {...props} /> };
   if (a === 'records' && b) return { module: 'record', key: `records/${b}`, view: (m) => <m.RecordPage {...props} id={b} /> };
   if (a === 'records') return { module: 'records', key: 'records', view: (m) => <m.RegisterPage {...props} /> };
+  if (a === 'review') return { module: 'review', key: 'review', view: (m) => <m.ReviewPage {...props} /> };
+  if (a === 'reminders') return { module: 'reminders', key: 'reminders', view: (m) => <m.RemindersPage {...props} /> };
   if (a === 'overview' || (!a && isSecretary(ctx.me))) return { module: 'dashboard', key: 'overview', view: (m) => <m.DashboardPage {...props} /> };
   if (a === 'roster' && isOffice(ctx.me)) return { module: 'roster', key: 'roster', view: (m) => <m.RosterPage {...props} /> };
   if (a === 'office') {
     const tab = b ?? 'compliance';
     if (tab === 'assessment') return { module: 'assessment', key: 'office/assessment', view: (m) => <m.AssessmentPage {...props} /> };
     if (tab === 'compilations') return { module: 'office', key: 'office/compilations', view: (m) => <m.CompilationsPage {...props} /> };
-    if (tab === 'reminders') return { module: 'office', key: 'office/reminders', view: (m) => <m.RemindersPage {...props} /> };
+    // The old address of the reminders page still opens it.
+    if (tab === 'reminders') return { module: 'reminders', key: 'reminders', view: (m) => <m.RemindersPage {...props} /> };
     return { module: 'compliance', key: 'office/compliance', view: (m) => <m.CompliancePage {...props} /> };
   }
   return { module: 'home', key: 'home', view: (m) => <m.HomePage {...props} /> };
@@ -101,8 +106,9 @@ function navFor(ctx: Ctx, route: Route): NavItem[] {
   if (isOversight(me)) {
     items.push({ href: '#/office/compliance', label: '落实情况', short: '落实', icon: 'grid', group: '全单位' });
     if (!isSecretary(me)) items.push({ href: '#/overview', label: '工作总览', short: '总览', icon: 'chart' });
+    items.push({ href: '#/review', label: '待审核', short: '审核', icon: 'check' });
     items.push({ href: '#/office/assessment', label: '考核评分', short: '考核', icon: 'score' });
-    if (isOffice(me)) items.push({ href: '#/office/reminders', label: '提醒', icon: 'bell' });
+    if (isOffice(me)) items.push({ href: '#/reminders', label: '催报提醒', short: '催报', icon: 'bell' });
     if (isOffice(me)) items.push({ href: '#/roster', label: '组织名册', short: '名册', icon: 'people' });
     items.push({ href: '#/office/compilations', label: '台账汇编', short: '汇编', icon: 'book' });
   }

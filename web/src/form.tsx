@@ -69,6 +69,8 @@ interface Props {
   submitLabel: string;
   onSubmit(): void;
   onCancel?(): void;
+  /** Fields shown but not changeable, each with the reason shown under it (the subject for non-office filers). */
+  locked?: Record<string, string>;
 }
 
 function choices(f: Field, org: Organisation, date: string | undefined) {
@@ -116,8 +118,9 @@ export function RecordForm(props: Props) {
       {form.fields.map((f) => {
         const id = `f-${f.key}`;
         const err = fields[f.key];
-        const describedBy = [err ? `${id}-err` : '', f.help ? `${id}-help` : ''].filter(Boolean).join(' ') || undefined;
-        const common = { id, name: f.key, 'aria-invalid': err ? true : undefined, 'aria-describedby': describedBy, 'aria-required': f.required ? true : undefined };
+        const lockedWhy = props.locked?.[f.key];
+        const describedBy = [err ? `${id}-err` : '', f.help ? `${id}-help` : '', lockedWhy ? `${id}-lock` : ''].filter(Boolean).join(' ') || undefined;
+        const common = { id, name: f.key, 'aria-invalid': err ? true : undefined, 'aria-describedby': describedBy, 'aria-required': f.required ? true : undefined, disabled: lockedWhy ? true : undefined };
         const v = values[f.key];
         let input;
         switch (f.type) {
@@ -195,6 +198,11 @@ export function RecordForm(props: Props) {
             {f.help && (
               <p class="help" id={`${id}-help`}>
                 {f.help}
+              </p>
+            )}
+            {lockedWhy && (
+              <p class="help" id={`${id}-lock`}>
+                {lockedWhy}
               </p>
             )}
             {err && (

@@ -2,7 +2,8 @@
 import type { ComplianceRow } from '../../functions/core/compliance/compliance.js';
 import { api } from './api.js';
 import type { PageProps } from './app.js';
-import { newRecordHref } from './links.js';
+import type { RecordState } from '../../functions/core/records/record.js';
+import { newRecordHref, registerHref, subjectFilter } from './links.js';
 import { Async, Page, StatusBadge, useResource } from './ui/index.js';
 
 export type Owed = ComplianceRow & { daysLeft: number };
@@ -22,6 +23,13 @@ export function OwedCard({ row, formTitle }: { row: Owed; formTitle?: string }) 
         截止 {row.due}
         {row.daysLeft >= 0 ? `，还剩 ${row.daysLeft} 天` : `，已过 ${-row.daysLeft} 天`}
       </p>
+      {row.done > 0 && (
+        <p>
+          <a href={registerHref({ form: row.form, period: row.period, ...subjectFilter(row.subject) })}>
+            查看已填的 {row.done} 条记录
+          </a>
+        </p>
+      )}
       {row.status !== 'met' && (
         <p>
           <a class="btn primary" href={newRecordHref(row.form, { subject: row.subject.kind === 'unit' ? undefined : row.subject.id, period: row.period })}>
@@ -48,9 +56,34 @@ export function MyObligations({ ctx }: Pick<PageProps, 'ctx'>) {
   );
 }
 
+/** Records of the person's that a reviewer returned, each with its reason and a way to fix it. */
+function Returned({ ctx }: Pick<PageProps, 'ctx'>) {
+  const r = useResource(() => api<{ items: RecordState[] }>('GET', '/api/submissions?scope=mine&review=returned&limit=20'), []);
+  if (!r.data?.items.length) return null;
+  return (
+    <section class="stack-sm" aria-labelledby="returned-h">
+      <h2 id="returned-h">被退回的记录</h2>
+      <ul class="stack-sm plain-list">
+        {r.data.items.map((x) => (
+          <li key={x.id} class="notice">
+            <p>
+              <a href={`#/records/${x.id}`}>
+                {x.number ?? ctx.form(x.templateId)?.title ?? x.id} · {ctx.form(x.templateId)?.title ?? x.templateId}
+              </a>
+            </p>
+            <p>退回理由：{x.review?.reason ?? '—'}</p>
+            <p class="muted">请打开记录修改后重新提交。</p>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function HomePage({ ctx }: PageProps) {
   return (
     <Page title="我的待办" lead={`${ctx.me.name}${ctx.me.title ? `（${ctx.me.title}）` : ''}，以下是您在当前期间需要完成的事项。`}>
+      <Returned ctx={ctx} />
       <MyObligations ctx={ctx} />
       <p>
         <a href="#/new">查看全部表单</a>

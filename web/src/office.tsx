@@ -1,12 +1,10 @@
-/** The office's pages: 台账汇编 (compile a period, download its workbook) and 提醒 (who owes what soon). */
+/** 台账汇编: compile a period, download its workbook. (催报提醒 is reminders.tsx.) */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Reminder } from '../../functions/core/compliance/notify.js';
 import { formatPeriod, parsePeriod, periodLabel, periodOf, shanghaiDate } from '../../functions/core/periods.js';
 import { api, ApiError, download } from './api.js';
-import { isOffice, isOversight, type PageProps } from './app.js';
+import { isOversight, type PageProps } from './app.js';
 import { runJob, type JobState } from './jobs.js';
-import { newRecordHref } from './links.js';
-import { announce, Async, confirm, DataTable, ErrorState, Page, PeriodPicker, toast, useResource } from './ui/index.js';
+import { announce, Async, ErrorState, Page, PeriodPicker, toast, useResource } from './ui/index.js';
 
 export interface Compilation {
   id: string;
@@ -99,70 +97,6 @@ export function CompilationsPage({ ctx, route }: PageProps) {
               </li>
             ))}
           </ul>
-        )}
-      </Async>
-    </Page>
-  );
-}
-
-export function RemindersPage({ ctx }: PageProps) {
-  const r = useResource(() => api<{ items: Reminder[] }>('GET', '/api/reminders'), []);
-  const [sending, setSending] = useState(false);
-  if (!isOffice(ctx.me))
-    return (
-      <Page title="提醒" crumbs={[{ href: '#/', label: '首页' }]}>
-        <ErrorState error={new ApiError({ status: 403, title: 'Forbidden', detail: '提醒只对办公室开放。' })} />
-      </Page>
-    );
-  const send = async () => {
-    const n = r.data?.items.length ?? 0;
-    if (!(await confirm({ title: '发送提醒？', message: `将向 ${n} 位责任人发送提醒。`, confirmLabel: '发送' }))) return;
-    setSending(true);
-    try {
-      const res = await api<{ channel: string; sent: number }>('POST', '/api/reminders/send', { all: true });
-      toast(`已发送 ${res.sent} 条提醒（${res.channel}）。`, 'success');
-    } catch (e) {
-      toast(e instanceof ApiError ? e.problem.detail : '发送失败，请重试', 'error');
-    } finally {
-      setSending(false);
-    }
-  };
-  return (
-    <Page
-      title="提醒"
-      crumbs={[{ href: '#/', label: '首页' }]}
-      lead="当前期间尚未完成、仍在期限内的事项，按剩余天数排列。"
-      actions={
-        <button type="button" class="primary" aria-busy={sending} disabled={sending || !r.data?.items.length} onClick={send}>
-          {sending ? '正在发送…' : '发送全部提醒'}
-        </button>
-      }
-    >
-      <Async r={r} isEmpty={(d) => d.items.length === 0} empty="没有需要提醒的事项。">
-        {(d) => (
-          <DataTable
-            caption="提醒名单"
-            hideCaption
-            rows={d.items}
-            rowKey={(x) => `${x.to.id}-${x.obligationId}-${x.period}-${x.subject}`}
-            filter
-            initialSort={{ key: 'days', dir: 'asc' }}
-            columns={[
-              { key: 'to', label: '提醒对象', title: true, text: (x) => x.to.name },
-              { key: 'what', label: '事项', text: (x) => `${x.periodLabel}「${x.title}」（${x.subject}）` },
-              { key: 'missing', label: '还差', num: true, text: (x) => `${x.missing} 次`, sort: (x) => x.missing },
-              { key: 'days', label: '剩余', num: true, text: (x) => `${x.daysLeft} 天（${x.due}）`, sort: (x) => x.daysLeft },
-              {
-                key: 'go',
-                label: '操作',
-                render: (x) => (
-                  <a href={newRecordHref(x.form, { period: x.period })}>
-                    去填报<span class="sr-only">：{x.title}</span>
-                  </a>
-                ),
-              },
-            ]}
-          />
         )}
       </Async>
     </Page>

@@ -7,8 +7,9 @@ import type { HistoryEntry, RecordState } from '../../functions/core/records/rec
 import { parsePeriod, periodLabel } from '../../functions/core/periods.js';
 import type { FormTemplate } from '../../functions/core/templates/templates.js';
 import { api, ApiError, type FieldError } from './api.js';
-import type { Ctx, PageProps } from './app.js';
+import { isOffice, type Ctx, type PageProps } from './app.js';
 import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
+import { dataAtVersion, mergeFields, resolveMerge, type Data, type MergeResult } from '../../functions/core/records/merge.js';
 import { registerHref } from './links.js';
 import { Async, confirm, ErrorState, Page, Tabs, toast, useResource } from './ui/index.js';
 
@@ -43,6 +44,12 @@ export function subjectFieldOf(form: FormTemplate, subject: string, ctx: Ctx): s
   return candidates.length === 1 ? candidates[0]!.key : undefined;
 }
 
+/** The subject field is the filer's own for everyone but the office, who may file on a person's behalf. */
+function subjectLock(ctx: Ctx, form: FormTemplate): Record<string, string> | undefined {
+  if (!form.subjectField || isOffice(ctx.me)) return undefined;
+  return { [form.subjectField]: '只能为本人填报；需要代他人填报的，请联系办公室。' };
+}
+
 export function NewRecordPage({ ctx, route, templateId }: PageProps & { templateId: string }) {
   const form = ctx.form(templateId);
   const key = draftKey(ctx, templateId);
@@ -54,6 +61,8 @@ export function NewRecordPage({ ctx, route, templateId }: PageProps & { template
     const values: Values = { ...saved?.values };
     const field = form && subject ? subjectFieldOf(form, subject, ctx) : undefined;
     if (field && !values[field]) values[field] = subject!;
+    // Only the office files on someone's behalf (代填): anyone else's record names themselves.
+    if (form?.subjectField && !isOffice(ctx.me)) values[form.subjectField] = ctx.me.id;
     return { values, idempotencyKey: saved?.idempotencyKey ?? crypto.randomUUID() };
   });
   const [errors, setErrors] = useState<FieldError[]>([]);
@@ -105,7 +114,7 @@ export function NewRecordPage({ ctx, route, templateId }: PageProps & { template
         </p>
       )}
       {failure !== undefined && <ErrorState error={failure} onRetry={submit} />}
-      <RecordForm form={form} org={ctx.org} values={draft.values} onChange={change} errors={errors} submitting={submitting} submitLabel="提交" onSubmit={submit} />
+      <RecordForm form={form} org={ctx.org} values={draft.values} onChange={change} errors={errors} submitting={submitting} submitLabel="提交" onSubmit={submit} locked={subjectLock(ctx, form)} />
       <p class="muted">填写内容会自动保存在本机，刷新页面或断网都不会丢失；退出登录时清除。</p>
     </Page>
   );
@@ -167,6 +176,140 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
   );
 }
 
+/** A stale save: the version the edit started from, what the person typed, and the record now. */
+interface Conflict {
+  base: RecordState;
+  mine: Data;
+  current: RecordState;
+}
+
+type Side = 'theirs' | 'mine' | 'base';
+const SIDE_WORDS: Record<Side, string> = { theirs: '对方的修改', mine: '我的修改', base: '修改前的原内容' };
+type HistoryItem = HistoryEntry & { byName?: string; data?: Data };
+
+/**
+ * Resolves a 409 field by field (DESIGN §10): the base version comes from the history, fields
+ * changed on one side merge, fields changed on both are shown with theirs, mine and the base for
+ * the person to choose. Nothing is sent until every such field has a choice and they press save.
+ */
+function MergePanel({ ctx, form, conflict, onSaved, onEdit }: {
+  ctx: Ctx;
+  form: FormTemplate;
+  conflict: Conflict;
+  onSaved(next: RecordState): void;
+  onEdit(merged: Data, current: RecordState): void;
+}) {
+  const { base, mine, current } = conflict;
+  const h = useResource(() => api<{ items: HistoryItem[] }>('GET', `/api/submissions/${base.id}/history`), [base.id, current.version]);
+  const [choices, setChoices] = useState<Record<string, Side>>({});
+  const [missing, setMissing] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<unknown>();
+  const label = (key: string) => form.fields.find((f) => f.key === key)?.label ?? key;
+  const show = (key: string, v: unknown) => {
+    const f = form.fields.find((x) => x.key === key);
+    return f ? display(f, v, ctx.org) : v === undefined || v === '' ? '—' : String(v);
+  };
+  const keys = form.fields.map((f) => f.key);
+  return (
+    <section class="notice conflict stack-sm" role="alert" aria-labelledby="merge-title">
+      <h2 id="merge-title">保存前需要合并</h2>
+      <Async r={h} loadingLabel="正在对照修改…">
+        {(d) => {
+          // The history may not reach the base (it always should); then the record as loaded is the base.
+          const baseData = dataAtVersion(d.items, base.version) ?? base.data;
+          const m: MergeResult = mergeFields(baseData, current.data, mine, keys);
+          const others = d.items.filter((x) => x.version > base.version);
+          const who = [...new Set(others.map((x) => (x.by === ctx.me.id ? '您本人（可能是在另一个窗口或标签页中）' : (x.byName ?? personName(ctx, x.by)))))];
+          const last = others[others.length - 1];
+          const save = async () => {
+            const unchosen = m.conflicts.filter((c) => !choices[c.field]).map((c) => c.field);
+            setMissing(unchosen);
+            if (unchosen.length) {
+              document.querySelector<HTMLElement>(`[name="merge-${unchosen[0]}"]`)?.focus();
+              return;
+            }
+            setBusy(true);
+            setFailure(undefined);
+            try {
+              onSaved(await api<RecordState>('PUT', `/api/submissions/${base.id}`, { data: resolveMerge(m, choices), version: current.version }));
+            } catch (e) {
+              setFailure(e);
+            } finally {
+              setBusy(false);
+            }
+          };
+          return (
+            <>
+              <p>
+                您编辑期间，这条记录已被{who.join('、') || '他人'}修改
+                {last ? `（${new Date(last.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}，当前为第 ${current.version} 版）` : `（当前为第 ${current.version} 版）`}
+                。您的修改尚未保存。
+              </p>
+              {(m.fromTheirs.length > 0 || m.fromMine.length > 0) && (
+                <ul>
+                  {m.fromTheirs.map((k) => (
+                    <li key={`t-${k}`}>保留对方修改的「{label(k)}」：{show(k, current.data[k])}</li>
+                  ))}
+                  {m.fromMine.map((k) => (
+                    <li key={`m-${k}`}>保留您修改的「{label(k)}」：{show(k, mine[k])}</li>
+                  ))}
+                </ul>
+              )}
+              {m.conflicts.length > 0 && <p>以下内容双方都改了，请逐项选择保留哪一个：</p>}
+              {m.conflicts.map((c) => (
+                <fieldset key={c.field} class="card stack-sm" aria-invalid={missing.includes(c.field) ? true : undefined} aria-describedby={missing.includes(c.field) ? `merge-${c.field}-err` : undefined}>
+                  <legend>
+                    <strong>{label(c.field)}</strong>
+                  </legend>
+                  {(['theirs', 'mine', 'base'] as Side[]).map((side, i) => (
+                    <label key={side} class="check">
+                      <input
+                        type="radio"
+                        name={i === 0 ? `merge-${c.field}` : `merge-${c.field}-${side}`}
+                        checked={choices[c.field] === side}
+                        onChange={() => {
+                          setChoices((x) => ({ ...x, [c.field]: side }));
+                          setMissing((x) => x.filter((k) => k !== c.field));
+                        }}
+                      />
+                      <span>
+                        {SIDE_WORDS[side]}：{show(c.field, c[side])}
+                      </span>
+                    </label>
+                  ))}
+                  {missing.includes(c.field) && (
+                    <p class="error" id={`merge-${c.field}-err`}>
+                      请选择保留哪一个
+                    </p>
+                  )}
+                </fieldset>
+              ))}
+              {failure !== undefined && <ErrorState error={failure} />}
+              <div class="row">
+                <button type="button" class="primary" aria-busy={busy} disabled={busy} onClick={save}>
+                  {busy ? '正在保存…' : '保存合并结果'}
+                </button>
+                <button
+                  type="button"
+                  onClick={() => {
+                    const unchosen = m.conflicts.filter((c) => !choices[c.field]);
+                    // Unchosen fields keep the person's own text in the form, so nothing they typed is lost.
+                    const picked = resolveMerge(m, { ...Object.fromEntries(unchosen.map((c) => [c.field, 'mine' as const])), ...choices });
+                    onEdit(picked, current);
+                  }}
+                >
+                  在合并结果上继续修改
+                </button>
+              </div>
+            </>
+          );
+        }}
+      </Async>
+    </section>
+  );
+}
+
 export function RecordPage({ ctx, id }: PageProps & { id: string }) {
   const r = useResource(() => api<RecordState>('GET', `/api/submissions/${id}`), [id]);
   const [mode, setMode] = useState<'view' | 'edit'>('view');
@@ -174,7 +317,7 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
   const [values, setValues] = useState<Values>({});
   const [errors, setErrors] = useState<FieldError[]>([]);
   const [submitting, setSubmitting] = useState(false);
-  const [conflict, setConflict] = useState<{ mine: Values; current: RecordState }>();
+  const [conflict, setConflict] = useState<Conflict>();
   const [failure, setFailure] = useState<unknown>();
 
   // Arriving from a submit: say so once, and take the marker out of the address.
@@ -203,6 +346,11 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
     const local = validate(form, ctx.org, values);
     setErrors(local);
     if (local.length) return;
+    if (
+      record.review?.state === 'approved' &&
+      !(await confirm({ title: '保存后需重新审核', message: '这条记录已审核。保存修改后它将回到“待审核”，计入情况以重新审核为准。确定保存吗？', confirmLabel: '保存修改' }))
+    )
+      return;
     setSubmitting(true);
     setFailure(undefined);
     try {
@@ -212,7 +360,7 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
       setConflict(undefined);
       toast('修改已保存。', 'success');
     } catch (e) {
-      if (e instanceof ApiError && e.status === 409 && e.problem.current) setConflict({ mine: values, current: e.problem.current as RecordState });
+      if (e instanceof ApiError && e.status === 409 && e.problem.current) setConflict({ base: record, mine: toData(form, values), current: e.problem.current as RecordState });
       else if (e instanceof ApiError && e.status === 400 && e.problem.errors) setErrors(e.problem.errors);
       else setFailure(e);
     } finally {
@@ -280,34 +428,30 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
       {record.review?.state === 'returned' && record.review.reason && <p class="notice">退回理由：{record.review.reason}</p>}
       {failure !== undefined && <ErrorState error={failure} />}
       {conflict && (
-        <div class="alert conflict stack-sm" role="alert">
-          <p>这条记录已被他人修改（当前为第 {conflict.current.version} 版）。请对照后决定：</p>
-          <div class="grid-2">
-            <div>
-              <h3>您的修改</h3>
-              <Fields ctx={ctx} record={{ ...record, data: toData(form, conflict.mine) }} />
-            </div>
-            <div>
-              <h3>当前内容</h3>
-              <Fields ctx={ctx} record={conflict.current} />
-            </div>
-          </div>
-          <p>
-            <button
-              type="button"
-              onClick={() => {
-                r.set(conflict.current);
-                setValues({ ...toValues(form, conflict.current.data), ...conflict.mine });
-                setConflict(undefined);
-              }}
-            >
-              以当前内容为基础，保留我的修改后重新提交
-            </button>
-          </p>
-        </div>
+        <MergePanel
+          ctx={ctx}
+          form={form}
+          conflict={conflict}
+          onSaved={(next) => {
+            r.set(next);
+            setConflict(undefined);
+            setMode('view');
+            toast('合并后的内容已保存。', 'success');
+          }}
+          onEdit={(merged, current) => {
+            // Keep editing on top of the merged content; the next save is against the current version.
+            r.set(current);
+            setValues(toValues(form, merged));
+            setConflict(undefined);
+          }}
+        />
       )}
-      {mode === 'edit' ? (
-        <RecordForm form={form} org={ctx.org} values={values} onChange={setValues} errors={errors} submitting={submitting} submitLabel="保存修改" onSubmit={save} onCancel={() => setMode('view')} />
+      {conflict ? null : mode === 'edit' ? (
+        <>
+          {record.review?.state === 'approved' && <p class="notice">这条记录已审核。保存修改后将回到“待审核”，需重新审核。</p>}
+          {record.review?.state === 'returned' && <p class="notice">保存修改后将重新提交审核。</p>}
+          <RecordForm form={form} org={ctx.org} values={values} onChange={setValues} errors={errors} submitting={submitting} submitLabel={record.review?.state === 'returned' ? '保存并重新提交' : '保存修改'} onSubmit={save} onCancel={() => setMode('view')} locked={subjectLock(ctx, form)} />
+        </>
       ) : (
         <Tabs
           label="记录"
