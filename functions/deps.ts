@@ -2,7 +2,11 @@
 import { loadCatalog } from './core/templates/catalog.js';
 import type { CompilationDeps } from './core/ledger/compilation.js';
 import type { Deps } from './core/types.js';
-import { blobConfig, readConfig, workerConfig } from './config.js';
+import { blobConfig, evidenceConfig, evidenceLimits, readConfig, workerConfig } from './config.js';
+import type { EvidenceDeps } from './evidence/attachments.js';
+import { recordScopedSigner, s3EvidenceStore } from './store/evidence-blobs.js';
+import { localEvidenceStore } from './store/local-evidence.js';
+import { dynamoPendingUploads } from './store/uploads.js';
 import { complianceContent } from './ledger/compliance-content.js';
 import { localBlobStore, s3BlobStore } from './store/blobs.js';
 import { createDocumentClient } from './store/client.js';
@@ -15,6 +19,7 @@ import { faultHook, type FaultHook } from './fault.js';
 import type { JobDispatcher, JobStore } from './core/jobs/job.js';
 import { dynamoJobStore } from './store/jobs.js';
 import { lambdaDispatcher } from './store/dispatch.js';
+import { STSClient } from '@aws-sdk/client-sts';
 
 let deps: Deps | undefined;
 /** What the compilation handlers and the worker need beyond the records. */
@@ -71,4 +76,27 @@ export function getCompilationDeps(): JobDeps {
     fault: faultHook(config.TAIZHANG_FAULT),
   };
   return compilationDeps;
+}
+
+let evidenceDeps: EvidenceDeps | undefined;
+
+/** The attachment handlers' dependencies: the above plus the evidence store, pending uploads and limits. */
+export function getEvidenceDeps(): EvidenceDeps {
+  if (evidenceDeps) return evidenceDeps;
+  const { config, doc } = base();
+  const ev = evidenceConfig(config);
+  const blobs =
+    ev.kind === 's3'
+      ? s3EvidenceStore({
+          bucket: ev.bucket,
+          region: config.AWS_REGION,
+          endpoint: ev.endpoint,
+          // Only the route that signs uploads is given the role (infra/cloud/constructs/evidence.ts).
+          ...(ev.uploadRoleArn
+            ? { signingCredentials: recordScopedSigner(new STSClient({ region: config.AWS_REGION }), ev.uploadRoleArn, ev.bucket, config.EVIDENCE_UPLOAD_SECONDS) }
+            : {}),
+        })
+      : localEvidenceStore(ev.dir, ev.signingKey);
+  evidenceDeps = { ...getDeps(), evidence: { blobs, uploads: dynamoPendingUploads(doc, config.TABLE_NAME), limits: evidenceLimits(config) } };
+  return evidenceDeps;
 }

@@ -12,6 +12,8 @@ export interface RouteDef {
   repairsHeads?: true;
   /** Admits jobs and hands them to the worker (asynchronous invocation), so it may invoke it. */
   startsJobs?: true;
+  /** What it does with the evidence bucket, so the stack grants exactly that (infra/cloud/constructs/evidence.ts). */
+  evidence?: 'sign' | 'finalise' | 'read';
 }
 
 /**
@@ -31,6 +33,10 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
   { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
   { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history', repairsHeads: true },
+  { method: 'POST', path: '/api/submissions/{id}/attachments', entry: 'create-attachment', evidence: 'sign' },
+  { method: 'POST', path: '/api/submissions/{id}/attachments/{aid}/finalise', entry: 'finalise-attachment', evidence: 'finalise' },
+  { method: 'GET', path: '/api/submissions/{id}/attachments/{aid}', entry: 'get-attachment', repairsHeads: true, evidence: 'read' },
+  { method: 'DELETE', path: '/api/submissions/{id}/attachments/{aid}', entry: 'delete-attachment' },
   { method: 'GET', path: '/api/compliance', entry: 'get-compliance', repairsHeads: true },
   { method: 'GET', path: '/api/me/obligations', entry: 'get-my-obligations', repairsHeads: true },
   { method: 'GET', path: '/api/assessment', entry: 'get-assessment', repairsHeads: true },

@@ -48,6 +48,8 @@ export const keys = {
   jobKey: (hash: string) => `JOBKEY#${hash}`,
   /** The registry of units, one item per unit, so the monthly job can find them without a scan. */
   units: 'UNITS',
+  /** A signed evidence upload not yet finalised, in its record's partition (expires by TTL). */
+  pendingUpload: (attachment: string) => `UPLOAD#${attachment}`,
   unitEntry: (unit: string) => `UNIT#${unit}`,
 } as const;
 

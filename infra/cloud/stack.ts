@@ -232,6 +232,13 @@ export class TaizhangStack extends Stack {
       });
     const webOrigin = this.web?.origin ?? settings.webOrigin ?? DEFAULT_WEB_ORIGIN;
     this.evidence = new EvidenceStorage(this, 'Evidence', { webOrigin });
+    // Each attachment route gets only the evidence grant its work needs (sign, finalise or read).
+    for (const route of ROUTES) {
+      const fn = this.functions.get(route.entry)!;
+      if (route.evidence === 'sign') this.evidence.grantUploadSigning(fn);
+      else if (route.evidence === 'finalise') this.evidence.grantFinalise(fn);
+      else if (route.evidence === 'read') this.evidence.grantRead(fn);
+    }
 
     // Who may call: created after the web app, whose origin is the sign-in callback; the web app's
     // config.json then names the sign-in endpoints and client.

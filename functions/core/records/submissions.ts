@@ -29,7 +29,8 @@ function canSee(caller: Caller, person: Person, r: RecordState): boolean {
   return seesWholeUnit(caller) || r.owner === caller.id || (!!person.division && r.division === person.division);
 }
 
-function canEdit(caller: Caller, r: RecordState): boolean {
+/** The owner or the office may change a record (its data, its evidence). */
+export function canEdit(caller: Caller, r: RecordState): boolean {
   return r.owner === caller.id || caller.roles.includes('office');
 }
 
