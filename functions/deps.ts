@@ -20,6 +20,14 @@ import type { JobDispatcher, JobStore } from './core/jobs/job.js';
 import { dynamoJobStore } from './store/jobs.js';
 import { lambdaDispatcher } from './store/dispatch.js';
 import { STSClient } from '@aws-sdk/client-sts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ArchiveDeps } from './ledger/archive-job.js';
+import { fileSink } from './ledger/archive.js';
+import { dynamoArchiveStore } from './store/archives.js';
+import { s3ArchiveSink } from './store/archive-sink.js';
+import type { EvidenceBlobStore } from './store/evidence-blobs.js';
 
 let deps: Deps | undefined;
 /** What the compilation handlers and the worker need beyond the records. */
@@ -99,4 +107,40 @@ export function getEvidenceDeps(): EvidenceDeps {
       : localEvidenceStore(ev.dir, ev.signingKey);
   evidenceDeps = { ...getDeps(), evidence: { blobs, uploads: dynamoPendingUploads(doc, config.TABLE_NAME), limits: evidenceLimits(config) } };
   return evidenceDeps;
+}
+
+let archiveDeps: ArchiveDeps | undefined;
+
+/** The archive routes' and job's dependencies: the jobs', the archives, the evidence to read, and the zip's sink. */
+export function getArchiveDeps(): ArchiveDeps {
+  if (archiveDeps) return archiveDeps;
+  const { config, doc } = base();
+  const blob = blobConfig(config);
+  archiveDeps = {
+    ...getCompilationDeps(),
+    archives: dynamoArchiveStore(doc, config.TABLE_NAME),
+    // Read only when a job runs, so the archive routes need no evidence configuration.
+    evidenceBlobs: lazyEvidenceBlobs(),
+    archiveSink:
+      blob.kind === 's3'
+        ? (key, disposition) =>
+            s3ArchiveSink(new S3Client({ region: config.AWS_REGION, ...(blob.endpoint ? { endpoint: blob.endpoint, forcePathStyle: true } : {}) }), blob.bucket, key, disposition)
+        : (key) => {
+            const path = join(blob.dir, key);
+            mkdirSync(dirname(path), { recursive: true });
+            return fileSink(path);
+          },
+  };
+  return archiveDeps;
+}
+
+function lazyEvidenceBlobs(): EvidenceBlobStore {
+  const store = () => getEvidenceDeps().evidence.blobs;
+  return {
+    signUpload: (...a) => store().signUpload(...a),
+    head: (key) => store().head(key),
+    open: (key) => store().open(key),
+    copy: (from, to) => store().copy(from, to),
+    remove: (key) => store().remove(key),
+  };
 }

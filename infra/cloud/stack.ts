@@ -50,7 +50,7 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 export const NONCURRENT_VERSION_DAYS = 90;
 
 /** Entries that read or write workbooks in the compilations bucket. */
-export const usesBucket = (entry: string) => entry.includes('compilation') || entry === WORKER.entry;
+export const usesBucket = (entry: string) => entry.includes('compilation') || entry.includes('archive') || entry === WORKER.entry;
 
 /**
  * The worker's memory: the benchmark's 100,000-record job peaks near 250 MB, so memory is not what
@@ -239,6 +239,8 @@ export class TaizhangStack extends Stack {
       else if (route.evidence === 'finalise') this.evidence.grantFinalise(fn);
       else if (route.evidence === 'read') this.evidence.grantRead(fn);
     }
+    // The worker reads kept evidence into the period's archive.
+    this.evidence.grantRead(worker);
 
     // Who may call: created after the web app, whose origin is the sign-in callback; the web app's
     // config.json then names the sign-in endpoints and client.

@@ -7,6 +7,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CORS_MAX_AGE_SECONDS, EVIDENCE_NONCURRENT_DAYS, UNFINALISED_UPLOAD_DAYS } from '../../infra/cloud/constructs/evidence.js';
 import { DEFAULT_WEB_ORIGIN } from '../../infra/cloud/settings.js';
+import { WORKER } from '../../functions/routes.js';
 import { CHINA, CHINA_WEB, COMMERCIAL, synthesise, type Synthesised } from './synth.js';
 
 // The attachment routes' functions: who signs, who finalises, who reads.
@@ -89,10 +90,11 @@ describe('the evidence bucket', () => {
     expect(cors(china)[0].AllowedOrigins).toEqual([DEFAULT_WEB_ORIGIN]);
   });
 
-  it('is named in the outputs, and no function but the signer, the finaliser and the reader can reach it', () => {
+  it('is named in the outputs, and no function but the signer, the finaliser and the readers (a download, the archive worker) can reach it', () => {
     plain.template.hasOutput('EvidenceBucket', { Value: { Ref: id(plain, plain.stack.evidence.bucket.node.defaultChild) } });
+    expect(evidenceStatements(plain, WORKER.entry)).toEqual(evidenceStatements(plain, READER));
     for (const entry of plain.stack.functions.keys())
-      if (![SIGNER, FINALISER, READER].includes(entry)) expect(evidenceStatements(plain, entry), entry).toEqual([]);
+      if (![SIGNER, FINALISER, READER, WORKER.entry].includes(entry)) expect(evidenceStatements(plain, entry), entry).toEqual([]);
     expect(Object.values(resources(plain)).filter((r) => r.Type === 'AWS::IAM::Role' && JSON.stringify(r).includes('evidence uploads'))).toHaveLength(1);
   });
 });
@@ -127,7 +129,8 @@ describe('the grants for the attachment routes', () => {
     for (const s of [commercial, china]) {
       expect(s.violations).toEqual([]);
       const acks = s.acknowledgements.filter((a) => a.id.includes('/uploads/*') || a.id.includes('/evidence/*'));
-      expect(acks.length).toBe(4);
+      // The signer role, the finaliser's two roots, the reader's and the worker's kept evidence.
+      expect(acks.length).toBe(5);
       for (const a of acks) expect(a.reason.length).toBeGreaterThan(40);
     }
   });
