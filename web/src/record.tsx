@@ -10,6 +10,7 @@ import { api, ApiError, type FieldError } from './api.js';
 import type { Ctx, PageProps } from './app.js';
 import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
 import { registerHref } from './links.js';
+import { Evidence } from './evidence.js';
 import { Async, confirm, ErrorState, Page, Tabs, toast, useResource } from './ui/index.js';
 
 interface Draft {
@@ -150,6 +151,19 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
                   · {h.byName} · {new Date(h.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
                 </span>
               </p>
+              {(h.change === 'attach' || h.change === 'detach') && (
+                <ul>
+                  {h.changes
+                    .filter((c) => c.field === 'attachments')
+                    .flatMap((c) => {
+                      const [before, after] = [(c.before ?? []) as string[], (c.after ?? []) as string[]];
+                      return h.change === 'attach' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
+                    })
+                    .map((n) => (
+                      <li key={n}>{n}</li>
+                    ))}
+                </ul>
+              )}
               {h.change === 'update' && (
                 <ul>
                   {h.changes.map((c) => (
@@ -318,7 +332,14 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
           selected={tab}
           onSelect={setTab}
         >
-          {tab === 'history' ? <History ctx={ctx} id={id} form={form} /> : <Fields ctx={ctx} record={record} />}
+          {tab === 'history' ? (
+            <History ctx={ctx} id={id} form={form} />
+          ) : (
+            <div class="stack">
+              <Fields ctx={ctx} record={record} />
+              <Evidence record={record} canEdit={canEdit} onChange={r.set} />
+            </div>
+          )}
         </Tabs>
       )}
     </Page>
