@@ -100,4 +100,35 @@ describe('evidence on the phone', () => {
     expect(errors).toEqual([]);
     await ctx.close();
   }, 120_000);
+
+  it("gives the office the period's archive (档案包) on the compilations page, with the record's evidence inside", async () => {
+    // Its own record in its own period (October), with one photo attached through the API.
+    const rec = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport({ reportDate: '2026-10-12' }) });
+    const photo = fixture('photo.jpg');
+    const signed = await api.call('POST', `/api/submissions/${rec.body.id}/attachments`, { as: 'li-na', body: { name: '十月照片.jpg', size: photo.length } });
+    const form = new FormData();
+    for (const [k, v] of Object.entries(signed.body.upload.fields as Record<string, string>)) form.append(k, v);
+    form.append('file', new Blob([new Uint8Array(photo)]), '十月照片.jpg');
+    expect((await fetch(new URL(signed.body.upload.url, api.url), { method: 'POST', body: form })).status).toBe(204);
+    expect((await api.call('POST', `/api/submissions/${rec.body.id}/attachments/${signed.body.attachmentId}/finalise`, { as: 'li-na' })).status).toBe(200);
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await ctx.newPage();
+    await page.clock.setFixedTime(new Date(FIXED_NOW));
+    await page.goto(api.url);
+    await page.getByRole('button', { name: /孙丽/ }).click();
+    await page.locator('#main h1').waitFor();
+    await page.goto(`${api.url}/#/office/compilations?period=2026-10`);
+    await page.getByRole('button', { name: '立即汇编' }).click();
+    await page.getByText('汇编完成。').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: '生成档案包' }).click();
+    await page.getByText('档案包已生成。').waitFor({ timeout: 60_000 });
+    const item = page.locator('li', { hasText: '个佐证材料' });
+    expect(await item.innerText()).toContain('1 个佐证材料');
+    expect(await overflows(page)).toBe(false);
+    await screenshot(page, 'archive-phone');
+    const download = page.waitForEvent('download');
+    await item.getByRole('button', { name: /下载/ }).click();
+    expect((await download).suggestedFilename()).toMatch(/档案包\.zip$/);
+    await ctx.close();
+  }, 120_000);
 });
