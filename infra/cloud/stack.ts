@@ -22,7 +22,7 @@ import { ROUTES, WORKER, type RouteDef } from '../../functions/routes.js';
 import { METRIC_NAMESPACE } from '../../functions/http/metrics.js';
 import { ApiAuth, cognitoBaseUrl, defaultCognitoDomainPrefix } from './constructs/auth.js';
 import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
-import { EvidenceStorage } from './constructs/evidence.js';
+import { evidenceUploadOrigin, EvidenceStorage } from './constructs/evidence.js';
 import { useBucket, useTable, type TableAccess } from './constructs/grants.js';
 import { MonthlyJob, WORKER_RUN_RETRIES } from './constructs/monthly-job.js';
 import { RecordsTable } from './constructs/table.js';
@@ -228,7 +228,8 @@ export class TaizhangStack extends Stack {
         distDir: props.webDist,
         partition: partition ?? 'aws',
         domain: settings.webDomain,
-        connectSources: [new URL(tokenUrl!).origin],
+        // The token endpoint, and the evidence bucket the page uploads to directly.
+        connectSources: [new URL(tokenUrl!).origin, evidenceUploadOrigin(this.region, this.urlSuffix)],
       });
     const webOrigin = this.web?.origin ?? settings.webOrigin ?? DEFAULT_WEB_ORIGIN;
     this.evidence = new EvidenceStorage(this, 'Evidence', { webOrigin });
