@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --rows 10000,100000,300000] [--repeat 3] [--no-store]` (or BENCH_ROWS=…):
+ * `npm run bench [-- --rows 10000,100000,300000] [--repeat 3] [--no-store] [--no-job]` (or BENCH_ROWS=…):
  * measures the ledger workbook at N records, each variant in its own child process so that peak
  * RSS belongs to that variant alone.
  *
@@ -388,7 +388,8 @@ async function main() {
   const rowsList = (opt('rows') ?? process.env.BENCH_ROWS ?? '10000,100000').split(',').map((s) => Number(s.replace(/k$/i, '000')));
   const repeat = Number(opt('repeat') ?? process.env.BENCH_REPEAT ?? 1);
   const withStore = !args.includes('--no-store');
-  const withJob = args.includes('--job');
+  // The job variant runs whenever the store does; --no-job leaves it out.
+  const withJob = !args.includes('--no-job');
   const s = shape(rowsList[0]!);
   console.log(`ledger benchmark: ${s.sheets} form sheets, about ${s.cols} columns and ${s.chars} characters of text a row; median of ${repeat}`);
   const summary: string[] = [];

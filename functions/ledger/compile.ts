@@ -135,13 +135,15 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     // Created empty first with 0600: the writer's open keeps the mode of a file that exists.
     await writeFile(file, '', { mode: 0o600 });
     const forms = deps.catalog.forms;
-    let total: number | undefined;
-    if (req.estimate && deps.records.countByForm) {
-      const counts = await Promise.all(forms.map((f) => deps.records.countByForm!(req.unit, f.id, start, req.asOf)));
-      total = counts.reduce((a, b) => a + b, 0);
-    }
-    // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited.
-    const content = await deps.content(req.unit, period, req.asOf);
+    const count = deps.records.countByForm?.bind(deps.records);
+    // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited. The
+    // counts for the progress bar are read beside them, not before them.
+    const [content, total] = await Promise.all([
+      deps.content(req.unit, period, req.asOf),
+      req.estimate && count
+        ? Promise.all(forms.map((f) => count(req.unit, f.id, start, req.asOf))).then((counts) => counts.reduce((a, b) => a + b, 0))
+        : undefined,
+    ]);
     req.onProgress?.(0, total);
     const result = await writeWorkbook(
       {
