@@ -92,19 +92,25 @@ let evidenceDeps: EvidenceDeps | undefined;
 export function getEvidenceDeps(): EvidenceDeps {
   if (evidenceDeps) return evidenceDeps;
   const { config, doc } = base();
-  const ev = evidenceConfig(config);
-  const blobs =
-    ev.kind === 's3'
-      ? s3EvidenceStore({
-          bucket: ev.bucket,
-          region: config.AWS_REGION,
-          endpoint: ev.endpoint,
-          // Only the route that signs uploads is given the role (infra/cloud/constructs/evidence.ts).
-          ...(ev.uploadRoleArn
-            ? { signingCredentials: recordScopedSigner(new STSClient({ region: config.AWS_REGION }), ev.uploadRoleArn, ev.bucket, config.EVIDENCE_UPLOAD_SECONDS) }
-            : {}),
-        })
-      : localEvidenceStore(ev.dir, ev.signingKey);
+  // Built on first use, so a route that never touches the bytes (removal) needs no evidence setting.
+  let store: EvidenceBlobStore | undefined;
+  const blobs = lazyEvidenceBlobs(() => {
+    if (store) return store;
+    const ev = evidenceConfig(config);
+    store =
+      ev.kind === 's3'
+        ? s3EvidenceStore({
+            bucket: ev.bucket,
+            region: config.AWS_REGION,
+            endpoint: ev.endpoint,
+            // Only the route that signs uploads is given the role (infra/cloud/constructs/evidence.ts).
+            ...(ev.uploadRoleArn
+              ? { signingCredentials: recordScopedSigner(new STSClient({ region: config.AWS_REGION }), ev.uploadRoleArn, ev.bucket, config.EVIDENCE_UPLOAD_SECONDS) }
+              : {}),
+          })
+        : localEvidenceStore(ev.dir, ev.signingKey);
+    return store;
+  });
   evidenceDeps = { ...getDeps(), evidence: { blobs, uploads: dynamoPendingUploads(doc, config.TABLE_NAME), limits: evidenceLimits(config) } };
   return evidenceDeps;
 }
@@ -120,7 +126,7 @@ export function getArchiveDeps(): ArchiveDeps {
     ...getCompilationDeps(),
     archives: dynamoArchiveStore(doc, config.TABLE_NAME),
     // Read only when a job runs, so the archive routes need no evidence configuration.
-    evidenceBlobs: lazyEvidenceBlobs(),
+    evidenceBlobs: lazyEvidenceBlobs(() => getEvidenceDeps().evidence.blobs),
     archiveSink:
       blob.kind === 's3'
         ? (key, disposition) =>
@@ -134,13 +140,17 @@ export function getArchiveDeps(): ArchiveDeps {
   return archiveDeps;
 }
 
-function lazyEvidenceBlobs(): EvidenceBlobStore {
-  const store = () => getEvidenceDeps().evidence.blobs;
+function lazyEvidenceBlobs(store: () => EvidenceBlobStore): EvidenceBlobStore {
   return {
     signUpload: (...a) => store().signUpload(...a),
     head: (key) => store().head(key),
     open: (key) => store().open(key),
     copy: (from, to) => store().copy(from, to),
     remove: (key) => store().remove(key),
+    downloadUrl: (...a) => {
+      const s = store();
+      if (!s.downloadUrl) throw new Error('evidence: this blob store hands out no download links');
+      return s.downloadUrl(...a);
+    },
   };
 }
