@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   S3_ENDPOINT: z.url().optional(),
   /** Where evidence (佐证材料) is kept in the cloud: its own bucket (infra/cloud/constructs/evidence.ts). */
   EVIDENCE_BUCKET: z.string().min(3).optional(),
+  /** The role upload signing assumes, narrowed per record (set by the stack where uploads are signed). */
+  EVIDENCE_UPLOAD_ROLE_ARN: z.string().startsWith('arn:').optional(),
   /**
    * Evidence limits. The defaults are the examples of issue #15 (示例), not the bureau's rule: set
    * them to the unit's own. A file is read whole in memory when it is finalised, hence the ceiling.
@@ -78,6 +80,16 @@ export function evidenceLimits(config: Config): EvidenceLimits {
     maxFilesPerRecord: config.EVIDENCE_MAX_FILES,
     uploadSeconds: config.EVIDENCE_UPLOAD_SECONDS,
   };
+}
+
+export type EvidenceConfig = { kind: 's3'; bucket: string; endpoint?: string; uploadRoleArn?: string } | { kind: 'dir'; dir: string; signingKey: string };
+
+/** Where evidence lives: EVIDENCE_BUCKET in the cloud, else BLOB_DIR with the runner's signing key. */
+export function evidenceConfig(config: Config): EvidenceConfig {
+  if (config.EVIDENCE_BUCKET)
+    return { kind: 's3', bucket: config.EVIDENCE_BUCKET, endpoint: config.S3_ENDPOINT, uploadRoleArn: config.EVIDENCE_UPLOAD_ROLE_ARN };
+  if (config.BLOB_DIR && config.BLOB_SIGNING_KEY) return { kind: 'dir', dir: resolve(config.BLOB_DIR), signingKey: config.BLOB_SIGNING_KEY };
+  throw new Error('configuration: EVIDENCE_BUCKET (cloud) or BLOB_DIR with BLOB_SIGNING_KEY (local) is required for evidence');
 }
 
 /** The worker jobs are handed to: required wherever a job is admitted or re-dispatched. */

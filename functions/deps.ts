@@ -3,7 +3,11 @@ import { loadCatalog } from './core/templates/catalog.js';
 import type { CompilationDeps } from './core/ledger/compilation.js';
 import type { Deps } from './core/types.js';
 import type { RosterDeps } from './core/roster/service.js';
-import { blobConfig, readConfig, workerConfig } from './config.js';
+import { blobConfig, evidenceConfig, evidenceLimits, readConfig, workerConfig } from './config.js';
+import type { EvidenceDeps } from './evidence/attachments.js';
+import { recordScopedSigner, s3EvidenceStore } from './store/evidence-blobs.js';
+import { localEvidenceStore } from './store/local-evidence.js';
+import { dynamoPendingUploads } from './store/uploads.js';
 import { complianceContent } from './ledger/compliance-content.js';
 import { localBlobStore, s3BlobStore } from './store/blobs.js';
 import { createDocumentClient } from './store/client.js';
@@ -18,6 +22,15 @@ import { faultHook, type FaultHook } from './fault.js';
 import type { JobDispatcher, JobStore } from './core/jobs/job.js';
 import { dynamoJobStore } from './store/jobs.js';
 import { lambdaDispatcher } from './store/dispatch.js';
+import { STSClient } from '@aws-sdk/client-sts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ArchiveDeps } from './ledger/archive-job.js';
+import { fileSink } from './ledger/archive.js';
+import { dynamoArchiveStore } from './store/archives.js';
+import { s3ArchiveSink } from './store/archive-sink.js';
+import type { EvidenceBlobStore } from './store/evidence-blobs.js';
 
 let deps: Deps | undefined;
 /** What the compilation handlers and the worker need beyond the records. */
@@ -93,4 +106,73 @@ export function getCompilationDeps(): JobDeps {
 /** What the roster routes need: the rosters and the clock. */
 export function getRosterDeps(): Deps & RosterDeps {
   return { ...getDeps(), rosters: getRosterStore() };
+}
+
+let evidenceDeps: EvidenceDeps | undefined;
+
+/** The attachment handlers' dependencies: the above plus the evidence store, pending uploads and limits. */
+export function getEvidenceDeps(): EvidenceDeps {
+  if (evidenceDeps) return evidenceDeps;
+  const { config, doc } = base();
+  // Built on first use, so a route that never touches the bytes (removal) needs no evidence setting.
+  let store: EvidenceBlobStore | undefined;
+  const blobs = lazyEvidenceBlobs(() => {
+    if (store) return store;
+    const ev = evidenceConfig(config);
+    store =
+      ev.kind === 's3'
+        ? s3EvidenceStore({
+            bucket: ev.bucket,
+            region: config.AWS_REGION,
+            endpoint: ev.endpoint,
+            // Only the route that signs uploads is given the role (infra/cloud/constructs/evidence.ts).
+            ...(ev.uploadRoleArn
+              ? { signingCredentials: recordScopedSigner(new STSClient({ region: config.AWS_REGION }), ev.uploadRoleArn, ev.bucket, config.EVIDENCE_UPLOAD_SECONDS) }
+              : {}),
+          })
+        : localEvidenceStore(ev.dir, ev.signingKey);
+    return store;
+  });
+  evidenceDeps = { ...getDeps(), evidence: { blobs, uploads: dynamoPendingUploads(doc, config.TABLE_NAME), limits: evidenceLimits(config) } };
+  return evidenceDeps;
+}
+
+let archiveDeps: ArchiveDeps | undefined;
+
+/** The archive routes' and job's dependencies: the jobs', the archives, the evidence to read, and the zip's sink. */
+export function getArchiveDeps(): ArchiveDeps {
+  if (archiveDeps) return archiveDeps;
+  const { config, doc } = base();
+  const blob = blobConfig(config);
+  archiveDeps = {
+    ...getCompilationDeps(),
+    archives: dynamoArchiveStore(doc, config.TABLE_NAME),
+    // Read only when a job runs, so the archive routes need no evidence configuration.
+    evidenceBlobs: lazyEvidenceBlobs(() => getEvidenceDeps().evidence.blobs),
+    archiveSink:
+      blob.kind === 's3'
+        ? (key, disposition) =>
+            s3ArchiveSink(new S3Client({ region: config.AWS_REGION, ...(blob.endpoint ? { endpoint: blob.endpoint, forcePathStyle: true } : {}) }), blob.bucket, key, disposition)
+        : (key) => {
+            const path = join(blob.dir, key);
+            mkdirSync(dirname(path), { recursive: true });
+            return fileSink(path);
+          },
+  };
+  return archiveDeps;
+}
+
+function lazyEvidenceBlobs(store: () => EvidenceBlobStore): EvidenceBlobStore {
+  return {
+    signUpload: (...a) => store().signUpload(...a),
+    head: (key) => store().head(key),
+    open: (key) => store().open(key),
+    copy: (from, to) => store().copy(from, to),
+    remove: (key) => store().remove(key),
+    downloadUrl: (...a) => {
+      const s = store();
+      if (!s.downloadUrl) throw new Error('evidence: this blob store hands out no download links');
+      return s.downloadUrl(...a);
+    },
+  };
 }

@@ -12,6 +12,8 @@ export interface RouteDef {
   repairsHeads?: true;
   /** Admits jobs and hands them to the worker (asynchronous invocation), so it may invoke it. */
   startsJobs?: true;
+  /** What it does with the evidence bucket, so the stack grants exactly that (infra/cloud/constructs/evidence.ts). */
+  evidence?: 'sign' | 'finalise' | 'read';
 }
 
 /**
@@ -28,6 +30,10 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'POST', path: '/api/submissions', entry: 'create-submission' },
   { method: 'GET', path: '/api/submissions', entry: 'list-submissions', repairsHeads: true },
   { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission', repairsHeads: true },
+  { method: 'POST', path: '/api/submissions/{id}/attachments', entry: 'create-attachment', evidence: 'sign' },
+  { method: 'POST', path: '/api/submissions/{id}/attachments/{aid}/finalise', entry: 'finalise-attachment', evidence: 'finalise' },
+  { method: 'GET', path: '/api/submissions/{id}/attachments/{aid}', entry: 'get-attachment', repairsHeads: true, evidence: 'read' },
+  { method: 'DELETE', path: '/api/submissions/{id}/attachments/{aid}', entry: 'delete-attachment' },
   { method: 'PUT', path: '/api/submissions/{id}', entry: 'update-submission' },
   { method: 'DELETE', path: '/api/submissions/{id}', entry: 'withdraw-submission' },
   { method: 'GET', path: '/api/submissions/{id}/history', entry: 'get-submission-history', repairsHeads: true },
@@ -53,4 +59,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'PUT', path: '/api/roster/divisions/{id}', entry: 'update-roster-division' },
   { method: 'GET', path: '/api/roster/import', entry: 'get-roster-template' },
   { method: 'POST', path: '/api/roster/import', entry: 'import-roster' },
+  { method: 'POST', path: '/api/archives', entry: 'create-archive', startsJobs: true },
+  { method: 'GET', path: '/api/archives', entry: 'list-archives' },
+  { method: 'GET', path: '/api/archives/{id}', entry: 'get-archive' },
+  { method: 'GET', path: '/api/archives/{id}/file', entry: 'get-archive-file' },
 ];

@@ -8,8 +8,9 @@ import { rm } from 'node:fs/promises';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { reapJobs, retriesExhausted, runJob, type JobKind, type RunDeps } from './core/jobs/index.js';
-import { getCompilationDeps, getReminderDeps, type JobDeps } from './deps.js';
+import { getArchiveDeps, getCompilationDeps, getReminderDeps, type JobDeps } from './deps.js';
 import { scheduledReminders } from './core/compliance/reminders.js';
+import { ARCHIVE, archiveKind } from './ledger/archive-job.js';
 import { countFailure } from './http/metrics.js';
 import { workDir } from './ledger/compile.js';
 import { COMPILE, compileKind } from './ledger/jobs.js';
@@ -31,7 +32,11 @@ const Event = z.union([
 export const REAP_GRACE_MS = 5 * 60_000;
 
 function kinds(deps: JobDeps): Record<string, JobKind> {
-  return { [COMPILE]: compileKind(deps, deps.fault) };
+  // The archive's dependencies (the evidence store, the zip's sink) are built only when one runs.
+  return {
+    [COMPILE]: compileKind(deps, deps.fault),
+    [ARCHIVE]: { run: (job, ctx) => archiveKind(getArchiveDeps()).run(job, ctx), abandoned: (job, reason) => archiveKind(getArchiveDeps()).abandoned!(job, reason) },
+  };
 }
 
 function runDeps(deps: JobDeps): RunDeps {

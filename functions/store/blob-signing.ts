@@ -25,7 +25,16 @@ export interface DownloadGrant {
   contentType: string;
 }
 
-export type BlobGrant = DownloadGrant;
+/** A form POST of exactly `size` bytes of `contentType` to `key` (the local presigned POST). */
+export interface UploadGrant {
+  op: 'post';
+  key: string;
+  exp: number;
+  size: number;
+  contentType: string;
+}
+
+export type BlobGrant = DownloadGrant | UploadGrant;
 
 const mac = (secret: string, payload: string) => createHmac('sha256', secret).update(payload).digest('base64url');
 

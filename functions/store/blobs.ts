@@ -71,7 +71,7 @@ export function localBlobStore(root: string, signingKey?: string, now: () => Dat
         sha256: file.sha256,
         filename: file.filename,
         fallback: file.fallback,
-        contentType: XLSX_TYPE,
+        contentType: file.contentType ?? XLSX_TYPE,
       });
       return { url: `${blobUrlPath(key)}?t=${token}` };
     },
@@ -140,7 +140,7 @@ export function s3BlobStore(options: S3Options): BlobStore {
           // The version checked above, so a later overwrite cannot slip in between.
           ...(head.VersionId ? { VersionId: head.VersionId } : {}),
           ResponseContentDisposition: contentDisposition(file.filename, file.fallback),
-          ResponseContentType: XLSX_TYPE,
+          ResponseContentType: file.contentType ?? XLSX_TYPE,
         }),
         { expiresIn: URL_SECONDS },
       );

@@ -77,8 +77,11 @@ export interface EvidenceBlobStore {
   copy(from: string, to: string): Promise<void>;
   /** Removes an object; no error if it is already gone. */
   remove(key: string): Promise<void>;
-  /** A short-lived link that downloads the object under its Chinese name, never inline. */
-  downloadUrl?(key: string, filename: string, mime: string): Promise<string>;
+  /**
+   * A short-lived link that downloads the object under its Chinese name, never inline. `file` is
+   * what was recorded at finalise; the local store checks the bytes against it before sending.
+   */
+  downloadUrl?(key: string, filename: string, mime: string, file?: { size: number; sha256: string }): Promise<string>;
 }
 
 /** An upload signed earlier and now to be finalised: where it went and what it was signed for. */

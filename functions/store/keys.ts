@@ -67,6 +67,13 @@ export const keys = {
   jobKey: (hash: string) => `JOBKEY#${hash}`,
   /** The registry of units, one item per unit, so the monthly job can find them without a scan. */
   units: 'UNITS',
+  /** An evidence archive (档案包) of a period, in its unit's partition, ordered as compilations are. */
+  archive: (id: string) => `ARCH#${periodEnd(id.split('.')[0]!)}#${id}`,
+  archivePrefix: 'ARCH#',
+  /** Where an archive's zip is kept: beside the period's workbooks. */
+  archiveFile: (unit: string, id: string) => `${unit}/${id.split('.')[0]}/${id}.zip`,
+  /** A signed evidence upload not yet finalised, in its record's partition (expires by TTL). */
+  pendingUpload: (attachment: string) => `UPLOAD#${attachment}`,
   unitEntry: (unit: string) => `UNIT#${unit}`,
 } as const;
 

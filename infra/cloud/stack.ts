@@ -22,7 +22,7 @@ import { ROUTES, WORKER, type RouteDef } from '../../functions/routes.js';
 import { METRIC_NAMESPACE } from '../../functions/http/metrics.js';
 import { ApiAuth, cognitoBaseUrl, defaultCognitoDomainPrefix } from './constructs/auth.js';
 import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
-import { EvidenceStorage } from './constructs/evidence.js';
+import { evidenceUploadOrigin, EvidenceStorage } from './constructs/evidence.js';
 import { useBucket, useTable, type TableAccess } from './constructs/grants.js';
 import { MonthlyJob, WORKER_RUN_RETRIES } from './constructs/monthly-job.js';
 import { RecordsTable } from './constructs/table.js';
@@ -50,7 +50,7 @@ export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 export const NONCURRENT_VERSION_DAYS = 90;
 
 /** Entries that read or write workbooks in the compilations bucket. */
-export const usesBucket = (entry: string) => entry.includes('compilation') || entry === WORKER.entry;
+export const usesBucket = (entry: string) => entry.includes('compilation') || entry.includes('archive') || entry === WORKER.entry;
 
 /**
  * The worker's memory: the benchmark's 100,000-record job peaks near 250 MB, so memory is not what
@@ -231,10 +231,20 @@ export class TaizhangStack extends Stack {
         distDir: props.webDist,
         partition: partition ?? 'aws',
         domain: settings.webDomain,
-        connectSources: [new URL(tokenUrl!).origin],
+        // The token endpoint, and the evidence bucket the page uploads to directly.
+        connectSources: [new URL(tokenUrl!).origin, evidenceUploadOrigin(this.region, this.urlSuffix)],
       });
     const webOrigin = this.web?.origin ?? settings.webOrigin ?? DEFAULT_WEB_ORIGIN;
     this.evidence = new EvidenceStorage(this, 'Evidence', { webOrigin });
+    // Each attachment route gets only the evidence grant its work needs (sign, finalise or read).
+    for (const route of ROUTES) {
+      const fn = this.functions.get(route.entry)!;
+      if (route.evidence === 'sign') this.evidence.grantUploadSigning(fn);
+      else if (route.evidence === 'finalise') this.evidence.grantFinalise(fn);
+      else if (route.evidence === 'read') this.evidence.grantRead(fn);
+    }
+    // The worker reads kept evidence into the period's archive.
+    this.evidence.grantRead(worker);
 
     // Who may call: created after the web app, whose origin is the sign-in callback; the web app's
     // config.json then names the sign-in endpoints and client.

@@ -135,7 +135,21 @@ const schedule = startMonthlySchedule(async (instant) => {
   console.log(`monthly ledgers: starting compilation jobs for ${instant.toISOString()}`);
   worker.invoke({ type: 'monthly', time: instant.toISOString() });
 });
-const sweeper = setInterval(() => worker.invoke({ type: 'sweep' }), 15 * 60_000);
+// Evidence uploads never finalised go with the same sweep: the local stand-in for the bucket's
+// lifecycle rule on uploads/ (their signature and its grace long past).
+const { sweepLocalUploads } = await import('../../functions/store/local-evidence.js');
+const { evidenceLimits, readConfig } = await import('../../functions/config.js');
+const uploadSeconds = evidenceLimits(readConfig()).uploadSeconds;
+const sweepUploads = () =>
+  sweepLocalUploads(process.env.BLOB_DIR!, uploadSeconds).then(
+    (n) => n && console.log(`evidence: removed ${n} uploads never finalised`),
+    (err: unknown) => console.error('evidence: sweeping old uploads failed', err),
+  );
+await sweepUploads();
+const sweeper = setInterval(() => {
+  worker.invoke({ type: 'sweep' });
+  void sweepUploads();
+}, 15 * 60_000);
 sweeper.unref();
 // The daily reminders (reminderDays in templates/obligations.json), at most once per key and day.
 const reminders = startDailySchedule(async (instant) => {

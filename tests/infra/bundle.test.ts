@@ -62,6 +62,8 @@ async function invoke(entry: string, events: unknown[]): Promise<RunResult> {
       TEMPLATES_DIR: join(dir, 'templates'),
       TABLE_NAME: tableName,
       BUCKET_NAME: BUCKET,
+      // The evidence routes' bucket (the stack sets it where a route signs, finalises or reads).
+      EVIDENCE_BUCKET: BUCKET,
       // What differs locally: the embedded store instead of DynamoDB, an S3-compatible server
       // on loopback (s3rver) instead of S3, with its well-known test key.
       S3_ENDPOINT: s3Endpoint,

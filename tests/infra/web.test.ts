@@ -51,7 +51,17 @@ const distributionConfig = (s: Synthesised) => one(s, 'AWS::CloudFront::Distribu
 const apiBehaviour = (s: Synthesised) => (distributionConfig(s).CacheBehaviors as any[]).find((b) => b.PathPattern === '/api/*');
 const originOf = (s: Synthesised, id: string) => (distributionConfig(s).Origins as any[]).find((o) => o.Id === id);
 const headersPolicy = (s: Synthesised, ref: { Ref: string }) => resourcesOf(s)[ref.Ref]!.Properties.ResponseHeadersPolicyConfig;
-const csp = (s: Synthesised) => headersPolicy(s, distributionConfig(s).DefaultCacheBehavior.ResponseHeadersPolicyId).SecurityHeadersConfig.ContentSecurityPolicy;
+/** A CSP as the browser gets it: the partition's URL suffix (in the evidence upload host) filled in. */
+const flatCsp = (s: Synthesised, v: unknown): string =>
+  typeof v === 'string'
+    ? v
+    : (v as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1]
+        .map((p) => (typeof p === 'string' ? p : (p as { Ref?: string }).Ref === 'AWS::URLSuffix' ? (s.stack.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com') : JSON.stringify(p)))
+        .join('');
+const csp = (s: Synthesised) => {
+  const c = headersPolicy(s, distributionConfig(s).DefaultCacheBehavior.ResponseHeadersPolicyId).SecurityHeadersConfig.ContentSecurityPolicy;
+  return { ...c, ContentSecurityPolicy: flatCsp(s, c.ContentSecurityPolicy) };
+};
 const apiDomain = (s: Synthesised) => ({
   'Fn::Join': ['', [{ Ref: idOf(s, s.stack.api.node.defaultChild) }, `.execute-api.${s.stack.region}.`, { Ref: 'AWS::URLSuffix' }]],
 });
@@ -163,9 +173,11 @@ describe('the web app in the commercial partition', () => {
 
   it('sends the page with the CSP of `npm start`, allowing the token endpoint too, and HSTS, nosniff, DENY, no-referrer', () => {
     const headers = headersPolicy(commercial, config.DefaultCacheBehavior.ResponseHeadersPolicyId).SecurityHeadersConfig;
-    expect(headers.ContentSecurityPolicy).toEqual({ ContentSecurityPolicy: withConnectSources(WEB_CSP, [tokenOrigin]), Override: true });
-    const [cloud, local] = [directives(headers.ContentSecurityPolicy.ContentSecurityPolicy), directives(WEB_CSP)];
-    expect(cloud['connect-src']).toEqual(["'self'", tokenOrigin]);
+    const uploads = 'https://*.s3.ap-southeast-1.amazonaws.com';
+    expect(csp(commercial)).toEqual({ ContentSecurityPolicy: withConnectSources(WEB_CSP, [tokenOrigin, uploads]), Override: true });
+    const [cloud, local] = [directives(csp(commercial).ContentSecurityPolicy), directives(WEB_CSP)];
+    // The page uploads evidence straight to its bucket (a presigned POST), so the regional S3 host too.
+    expect(cloud['connect-src']).toEqual(["'self'", tokenOrigin, uploads]);
     expect({ ...cloud, 'connect-src': local['connect-src'] }).toEqual(local);
     expect(tokenOrigin).toMatch(/^https:\/\/taizhang-[0-9a-f]{12}\.auth\.ap-southeast-1\.amazoncognito\.com$/);
     expect(headers).toMatchObject({
@@ -269,7 +281,7 @@ describe('the web app in the commercial partition', () => {
       ),
     );
     expect(deployedConfig(withDomain)).toMatchObject({ redirectUri: `https://${DOMAIN}/`, clientId: 'taizhang-web', apiBase: '' });
-    expect(directives(csp(withDomain).ContentSecurityPolicy)['connect-src']).toEqual(["'self'", 'https://idp.example.com']);
+    expect(directives(csp(withDomain).ContentSecurityPolicy)['connect-src']).toEqual(["'self'", 'https://idp.example.com', 'https://*.s3.ap-southeast-1.amazonaws.com']);
   });
 
   it('passes cdk-nag with a custom domain and an external issuer too', () => {
@@ -362,7 +374,7 @@ describe('the web app in the China partition', () => {
     });
 
     it('sends the same headers, the CSP allowing the issuer\'s token endpoint', () => {
-      expect(csp(chinaWeb).ContentSecurityPolicy).toBe(withConnectSources(WEB_CSP, ['https://idp.example.gov.cn']));
+      expect(csp(chinaWeb).ContentSecurityPolicy).toBe(withConnectSources(WEB_CSP, ['https://idp.example.gov.cn', `https://*.s3.${chinaWeb.stack.region}.amazonaws.com.cn`]));
       expect(headersPolicy(chinaWeb, apiBehaviour(chinaWeb).ResponseHeadersPolicyId).SecurityHeadersConfig.StrictTransportSecurity.Override).toBe(true);
     });
 

@@ -287,6 +287,16 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/compilations',                       '/api/compilations?period=2026-11',       200, 403, 403, 200, 403, 200],
   ['GET',    '/api/compilations/{id}',                  '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      404, 403, 403, 404, 403, 404],
   ['GET',    '/api/compilations/{id}/file',             '/api/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 404, 403, 403, 404, 403, 404],
+  // Evidence on a record that does not exist: hidden from everyone (tests/integration/attachments.test.ts has the 403s and 404s on real records).
+  ['POST',   '/api/submissions/{id}/attachments',       `/api/submissions/${ABSENT_ID}/attachments`,                                      404, 404, 404, 404, 404, 404],
+  ['POST',   '/api/submissions/{id}/attachments/{aid}/finalise', `/api/submissions/${ABSENT_ID}/attachments/01KBAAAAAAAAAAAAAAAAAAAAAA/finalise`, 404, 404, 404, 404, 404, 404],
+  ['GET',    '/api/submissions/{id}/attachments/{aid}', `/api/submissions/${ABSENT_ID}/attachments/01KBAAAAAAAAAAAAAAAAAAAAAA`,           404, 404, 404, 404, 404, 404],
+  ['DELETE', '/api/submissions/{id}/attachments/{aid}', `/api/submissions/${ABSENT_ID}/attachments/01KBAAAAAAAAAAAAAAAAAAAAAA`,           404, 404, 404, 404, 404, 404],
+  // An archive needs the period's ledger compiled first: 2025-01 never is here.
+  ['POST',   '/api/archives',                           '/api/archives',                          409, 403, 403, 409, 403, 409],
+  ['GET',    '/api/archives',                           '/api/archives?period=2026-11',           200, 403, 403, 200, 403, 200],
+  ['GET',    '/api/archives/{id}',                      '/api/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',          404, 403, 403, 404, 403, 404],
+  ['GET',    '/api/archives/{id}/file',                 '/api/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file',     404, 403, 403, 404, 403, 404],
 ];
 
 const CALLER_DIVISION: Record<string, string | undefined> = { 'zhou-tao': 'policy', 'sun-li': 'office', 'xu-jing': 'policy', 'other-office': 'office' };
@@ -310,6 +320,8 @@ function bodyFor(method: string, route: string, role: Role): unknown {
   if (route === '/api/reminders/send') return { all: true };
   if (route === '/api/submissions/{id}/review') return { decision: 'approve', version: 1 };
   if (route === '/api/submissions/{id}/restore') return { reason: '矩阵测试恢复', version: 1 };
+  if (method === 'POST' && route === '/api/archives') return { period: '2025-01' };
+  if (method === 'POST' && route === '/api/submissions/{id}/attachments') return { name: '签到表.jpg', size: 1000 };
   if (route === '/api/assessment/{period}/items/{itemId}') return { score: role === 'office' ? 8 : 3, reason: `${CALLER[role]} 的评分` };
   return undefined;
 }
@@ -451,7 +463,12 @@ interface RouteRequest {
 /** One request to each route in ROUTES, each one that an office token would have made succeed. */
 function everyRoute(id: string): RouteRequest[] {
   return ROUTES.map((r) => {
-    let path = r.path.replace('/api/templates/{id}', '/api/templates/member-report').replace('{id}', id).replace('{period}', '2026').replace('{itemId}', 'A10');
+    let path = r.path
+      .replace('/api/templates/{id}', '/api/templates/member-report')
+      .replace('{id}', id)
+      .replace('{aid}', '01KBAAAAAAAAAAAAAAAAAAAAAA')
+      .replace('{period}', '2026')
+      .replace('{itemId}', 'A10');
     if (r.path === '/api/compliance' || r.path === '/api/assessment') path += '?period=2026';
     if (r.method === 'GET' && r.path === '/api/compilations') path += '?period=2026-11';
     let body: unknown;
@@ -467,6 +484,8 @@ function everyRoute(id: string): RouteRequest[] {
     if (r.method === 'POST' && r.path === '/api/reminders/send') body = { all: true };
     if (r.path === '/api/submissions/{id}/review') body = { decision: 'approve', version: 1 };
     if (r.path === '/api/submissions/{id}/restore') body = { reason: '令牌测试恢复', version: 1 };
+    if (r.method === 'POST' && r.path === '/api/archives') body = { period: '2025-01' };
+    if (r.method === 'POST' && r.path === '/api/submissions/{id}/attachments') body = { name: '签到表.jpg', size: 1000 };
     return { method: r.method, path, route: `${r.method} ${r.path}`, body };
   });
 }
@@ -644,14 +663,15 @@ describe('bearer tokens', () => {
         ROUTES.map((r) => [
           `${r.method} ${r.path}`,
           // The compilation routes are asked for a record's id, which names no compilation: 404 past the token.
-          r.path.startsWith('/api/compilations/{id}')
+          // So are the archive routes, and the attachment routes name an attachment the record does not have.
+          r.path.startsWith('/api/compilations/{id}') || r.path.startsWith('/api/archives/{id}') || r.path.includes('{aid}')
             ? 404
             : r.path === '/api/roster/import' && r.method === 'POST'
               ? 415
               : r.path.startsWith('/api/roster/') && r.method !== 'GET'
               ? 409
             : // A study session is not reviewed, and by then the record is withdrawn at a newer version: 409 past the token.
-              r.path === '/api/submissions/{id}/review' || r.path === '/api/submissions/{id}/restore'
+              r.path === '/api/submissions/{id}/review' || r.path === '/api/submissions/{id}/restore' || (r.path === '/api/archives' && r.method === 'POST')
               ? 409
             : r.path === '/api/compilations' && r.method === 'POST'
               ? 202

@@ -99,6 +99,68 @@ export function CompilationsPage({ ctx, route }: PageProps) {
           </ul>
         )}
       </Async>
+      <Archives period={period} onFailure={setFailure} />
     </Page>
+  );
+}
+
+interface ArchiveInfo {
+  id: string;
+  status: 'running' | 'done' | 'failed';
+  filename: string;
+  attachments?: number;
+  size?: number;
+  file?: string;
+  error?: string;
+}
+
+/** 档案包: the period's compiled ledger and every attachment in one zip, made by a job (DESIGN §11). */
+function Archives({ period, onFailure }: { period: string; onFailure: (e: unknown) => void }) {
+  const r = useResource(() => api<{ items: ArchiveInfo[] }>('GET', `/api/archives?period=${period}`), [period]);
+  const [busy, setBusy] = useState(false);
+  const [progress, setProgress] = useState<JobState['progress']>();
+  const make = async () => {
+    setBusy(true);
+    setProgress(undefined);
+    announce('正在生成档案包');
+    try {
+      const done = await runJob<JobState & { archive?: ArchiveInfo }>('/api/archives', { period }, (job) => setProgress(job.progress));
+      if (done.status === 'failed') throw new ApiError({ status: 500, title: 'Failed', detail: done.error ?? '档案包生成失败，请重试' });
+      toast('档案包已生成。', 'success');
+      r.reload();
+    } catch (e) {
+      onFailure(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="stack-sm" aria-labelledby="archives-title">
+      <div class="row-between">
+        <h2 id="archives-title">档案包（台账与全部佐证材料）</h2>
+        <button type="button" aria-busy={busy} disabled={busy} onClick={make}>
+          {busy ? '正在生成…' : '生成档案包'}
+        </button>
+      </div>
+      {busy && <progress aria-label="档案包进度" max={progress?.total || 1} value={progress?.total ? progress.done : undefined} />}
+      <Async r={r} isEmpty={(d) => d.items.length === 0} empty="本期间还没有档案包。需先汇编台账。">
+        {(d) => (
+          <ul class="stack-sm plain-list">
+            {d.items.map((a) => (
+              <li key={a.id} class="card row-between">
+                <span>
+                  {a.filename} · {a.status === 'done' ? `${a.attachments} 个佐证材料 · ${Math.ceil((a.size ?? 0) / 1024)} KB` : a.status === 'running' ? '正在生成' : `失败${a.error ? `：${a.error}` : ''}`}
+                </span>
+                {a.file && (
+                  <button type="button" onClick={() => download(a.file!, a.filename).catch(onFailure)}>
+                    下载<span class="sr-only"> {a.filename}</span>
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Async>
+    </section>
   );
 }

@@ -11,6 +11,7 @@ import { isOffice, type Ctx, type PageProps } from './app.js';
 import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
 import { dataAtVersion, mergeFields, resolveMerge, type Data, type MergeResult } from '../../functions/core/records/merge.js';
 import { registerHref } from './links.js';
+import { Evidence } from './evidence.js';
 import { Async, confirm, ErrorState, Page, Tabs, toast, useResource } from './ui/index.js';
 
 interface Draft {
@@ -135,7 +136,7 @@ function Fields({ ctx, record }: { ctx: Ctx; record: RecordState }) {
   );
 }
 
-const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回', review: '审核', restore: '恢复' } as const;
+const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回', review: '审核', restore: '恢复', attach: '添加佐证材料', detach: '删除佐证材料' } as const;
 const REVIEW_WORDS = { pending: '待审核', approved: '已审核', returned: '已退回' } as const;
 const personName = (ctx: Ctx, id: string) => ctx.org.people.find((p) => p.id === id)?.name ?? id;
 
@@ -159,6 +160,19 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
                   · {h.byName} · {new Date(h.at).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
                 </span>
               </p>
+              {(h.change === 'attach' || h.change === 'detach') && (
+                <ul>
+                  {h.changes
+                    .filter((c) => c.field === 'attachments')
+                    .flatMap((c) => {
+                      const [before, after] = [(c.before ?? []) as string[], (c.after ?? []) as string[]];
+                      return h.change === 'attach' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
+                    })
+                    .map((n) => (
+                      <li key={n}>{n}</li>
+                    ))}
+                </ul>
+              )}
               {h.change === 'update' && (
                 <ul>
                   {h.changes.map((c) => (
@@ -462,7 +476,14 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
           selected={tab}
           onSelect={setTab}
         >
-          {tab === 'history' ? <History ctx={ctx} id={id} form={form} /> : <Fields ctx={ctx} record={record} />}
+          {tab === 'history' ? (
+            <History ctx={ctx} id={id} form={form} />
+          ) : (
+            <div class="stack">
+              <Fields ctx={ctx} record={record} />
+              <Evidence record={record} canEdit={canEdit} onChange={r.set} />
+            </div>
+          )}
         </Tabs>
       )}
     </Page>

@@ -87,6 +87,8 @@ export interface StoredFile {
   size: number;
   /** Hex SHA-256 of the whole file. */
   sha256: string;
+  /** What the download is served as; a workbook when absent (an archive is a zip). */
+  contentType?: string;
 }
 
 /** Where compiled files are kept: a directory locally, S3 in the cloud; both hand out signed links. */

@@ -26,7 +26,8 @@ export interface AttachmentRef {
   addedAt: string;
   addedBy: string;
 }
-export type ChangeKind = 'create' | 'update' | 'withdraw' | 'review' | 'restore';
+/** `attach` and `detach` add or remove one piece of evidence (DESIGN §11). */
+export type ChangeKind = 'create' | 'update' | 'withdraw' | 'review' | 'restore' | 'attach' | 'detach';
 
 export interface RecordState {
   id: string;
@@ -89,7 +90,11 @@ export function toHistory(versions: VersionEntry[]): HistoryEntry[] {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(v.data)])];
     const changes = keys
       .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(v.data[k]))
-      .map((field) => ({ field, before: before[field], after: v.data[field] }));
+      .map((field): HistoryEntry['changes'][number] => ({ field, before: before[field], after: v.data[field] }));
+    // Evidence is part of the record: its history names the files before and after.
+    const names = (r?: RecordState) => (r?.attachments ?? []).map((a) => a.name);
+    const [was, now] = [names(versions[i - 1]), names(v)];
+    if (JSON.stringify(was) !== JSON.stringify(now)) changes.push({ field: 'attachments', before: was, after: now });
     return {
       version: v.version,
       change: v.change,

@@ -76,7 +76,7 @@ function canSee(caller: Caller, person: Person, r: RecordState): boolean {
 }
 
 /** The subject (who owns a record with a subject) or the office; the filer of a 代填 is the office. */
-function canEdit(caller: Caller, r: RecordState): boolean {
+export function canEdit(caller: Caller, r: RecordState): boolean {
   return r.owner === caller.id || isOffice(caller);
 }
 

@@ -20,6 +20,13 @@ import type { TaizhangFunction } from './function.js';
 export const UNFINALISED_UPLOAD_DAYS = 1;
 /** Evidence is never overwritten; a version removed by mistake can be restored this long. */
 export const EVIDENCE_NONCURRENT_DAYS = 90;
+
+/**
+ * Where the browser posts evidence: the presigned POST names the bucket's virtual-hosted regional
+ * address, `https://<bucket>.s3.<region>.<suffix>/`. The page's CSP is written before the bucket
+ * is made, so its connect-src names that host pattern.
+ */
+export const evidenceUploadOrigin = (region: string, urlSuffix: string) => `https://*.s3.${region}.${urlSuffix}`;
 /** How long a browser may cache the answer to its CORS preflight. */
 export const CORS_MAX_AGE_SECONDS = 3600;
 

@@ -1,0 +1,125 @@
+/**
+ * The period's archive (档案包) as a job, end to end through the HTTP adapter: records with
+ * evidence attached through the real upload path, the ledger compiled, POST /api/archives → 202,
+ * the local worker writes the zip, the file downloaded through its signed link; its entries, names
+ * and SHA-256 match the records, and `unzip -l` shows the Chinese names.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
+import yauzl from 'yauzl';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archivePaths } from '../../functions/core/evidence/index.js';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import { startTestApi, TEMPLATES_DIR, type TestApi } from '../helpers/api.js';
+import { fixture, goodFiles } from '../helpers/evidence.js';
+import { memberReport, studySession } from '../helpers/fixtures.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const dir = mkdtempSync(join(tmpdir(), 'archive-job-'));
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(async () => {
+  await api.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function attach(id: string, as: string, name: string, bytes: Buffer) {
+  const signed = await api.call('POST', `/api/submissions/${id}/attachments`, { as, body: { name, size: bytes.length } });
+  expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(signed.body.upload.fields as Record<string, string>)) form.append(k, v);
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
+  expect((await fetch(new URL(signed.body.upload.url, api.url), { method: 'POST', body: form })).status).toBe(204);
+  const fin = await api.call('POST', `/api/submissions/${id}/attachments/${signed.body.attachmentId}/finalise`, { as });
+  expect(fin.status, JSON.stringify(fin.body)).toBe(200);
+}
+
+function readZip(file: string): Promise<{ name: string; bytes: Buffer; utf8: boolean }[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true, decodeStrings: true }, (err, zip) => {
+      if (err || !zip) return reject(err);
+      const out: { name: string; bytes: Buffer; utf8: boolean }[] = [];
+      zip.on('entry', (e: yauzl.Entry) =>
+        zip.openReadStream(e, (err2, stream) => {
+          if (err2 || !stream) return reject(err2);
+          buffer(stream).then((bytes) => {
+            out.push({ name: e.fileName, bytes, utf8: (e.generalPurposeBitFlag & 0x800) !== 0 });
+            zip.readEntry();
+          }, reject);
+        }),
+      );
+      zip.on('end', () => resolve(out));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe('the archive job', () => {
+  it('refuses a period whose ledger is not compiled, and those who may not compile', async () => {
+    const res = await api.call('POST', '/api/archives', { as: 'sun-li', body: { period: '2026-10' } });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('汇编');
+    expect((await api.call('POST', '/api/archives', { as: 'li-na', body: { period: '2026-11' } })).status).toBe(403);
+    expect((await api.call('POST', '/api/archives', { as: 'sun-li', body: { period: '十一月' } })).status).toBe(400);
+    expect((await api.call('GET', '/api/archives/2026-11.01ARZ3NDEKTSV4RRFFQ69G5FAV', { as: 'sun-li' })).status).toBe(404);
+  });
+
+  it('writes the period into one zip: the workbook and every attachment under 佐证材料/<台账>/<记录编号>_<文件名>', async () => {
+    const files = await goodFiles();
+    const report = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
+    const study = await api.call('POST', '/api/submissions', { as: 'zhang-wei', body: studySession({ date: '2026-11-10' }) });
+    // A record outside the period, whose evidence must stay out.
+    const other = await api.call('POST', '/api/submissions', { as: 'zhang-wei', body: studySession({ date: '2026-10-10' }) });
+    for (const f of files.slice(0, 6)) await attach(report.body.id, 'li-na', f.name, f.bytes);
+    for (const f of files.slice(6)) await attach(study.body.id, 'zhang-wei', f.name, f.bytes);
+    await attach(study.body.id, 'zhang-wei', '学习现场照片.jpg', fixture('photo.jpg'));
+    await attach(other.body.id, 'zhang-wei', '十月照片.jpg', fixture('photo.jpg'));
+
+    const { job: compiled } = await api.compileWorkbook('sun-li', { period: '2026-11' });
+    const started = await api.call('POST', '/api/archives', { as: 'sun-li', body: { period: '2026-11' } });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    const job = await api.waitForJob(started.headers.get('location')!, 'sun-li');
+    expect(job.status, JSON.stringify(job)).toBe('done');
+    expect(job.archive).toMatchObject({ status: 'done', attachments: 11, entries: 12 });
+    expect(job.progress).toEqual({ done: 11, total: 11 });
+
+    const link = await api.call('GET', `${job.archive.file}?link=1`, { as: 'sun-li' });
+    expect(link.status).toBe(200);
+    const res = await fetch(new URL(link.body.url, api.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/zip');
+    expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(job.archive.filename)}`);
+    const zipBytes = Buffer.from(await res.arrayBuffer());
+    expect(sha(zipBytes)).toBe(job.archive.sha256);
+    const file = join(dir, 'archive.zip');
+    writeFileSync(file, zipBytes);
+
+    const catalog = readCatalog(TEMPLATES_DIR);
+    const rec = async (id: string) => (await api.call('GET', `/api/submissions/${id}`, { as: 'sun-li' })).body;
+    const expected = new Map<string, string>();
+    for (const r of [await rec(report.body.id), await rec(study.body.id)]) {
+      const paths = archivePaths(catalog.form(r.templateId)!.title, r.number ?? r.id, r.attachments.map((a: any) => a.name));
+      r.attachments.forEach((a: any, i: number) => expected.set(paths[i]!, a.sha256));
+    }
+    const entries = await readZip(file);
+    expect(entries[0]!.name).toBe(compiled.compilation.filename);
+    const attached = new Map(entries.slice(1).map((e) => [e.name, sha(e.bytes)]));
+    expect(attached).toEqual(expected);
+    expect(entries.every((e) => e.utf8)).toBe(true);
+    expect([...attached.keys()].some((n) => n.includes('十月'))).toBe(false);
+
+    const listing = execFileSync('unzip', ['-l', file], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
+    for (const name of expected.keys()) expect(listing).toContain(name);
+    expect(listing).toContain('佐证材料/');
+
+    const listed = await api.call('GET', '/api/archives?period=2026-11', { as: 'sun-li' });
+    expect(listed.body.items.map((a: any) => [a.id, a.status])).toEqual([[job.id, 'done']]);
+  });
+});
