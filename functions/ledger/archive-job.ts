@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { z } from 'zod';
 import { assertMayCompile, contentDisposition, periodOfId, requirePeriod } from '../core/ledger/compilation.js';
+import { recordLabel } from '../core/ledger/layout.js';
 import { AppError, conflict, notFound, validationError } from '../core/errors.js';
 import { admitJob, presentJob, type Job, type JobKind } from '../core/jobs/index.js';
 import { formatPeriod, parsePeriod, periodBounds } from '../core/periods.js';
@@ -157,8 +158,9 @@ export function archiveKind(deps: ArchiveDeps): JobKind {
             for (const attachment of r.attachments ?? []) {
               ctx.signal.throwIfAborted();
               yield {
-                recordNumber: r.number ?? r.id,
-                ledgerName: form.title,
+                // The folder and number the workbook's 佐证材料目录 prints (functions/ledger/workbook.ts).
+                recordNumber: recordLabel(r, form).text,
+                ledgerName: form.ledgerTitle,
                 attachment,
                 open: () => deps.evidenceBlobs.open(evidenceKeys.kept(r.unit, r.id, attachment.id)),
               };

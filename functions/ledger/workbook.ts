@@ -13,6 +13,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import { archivePaths } from '../core/evidence/names.js';
+import { typeOfMime } from '../core/evidence/types.js';
 import type { SheetCount, Trigger } from '../core/ledger/compilation.js';
 import { isStatusCell, type CompilationContent, type TableSheet, type TableValue } from '../core/ledger/content.js';
 import {
@@ -557,7 +558,9 @@ interface EvidenceLine {
   ledger: string;
   number: string;
   name: string;
+  type: string;
   size: number;
+  sha256: string;
   path: string;
 }
 
@@ -633,7 +636,9 @@ async function writeDetail(wb: Book, name: string, spec: WorkbookSpec, label: st
       }
       if (record.attachments?.length) {
         const paths = archivePaths(form.ledgerTitle, number.text, record.attachments.map((a) => a.name));
-        record.attachments.forEach((a, i) => evidence.push({ ledger: form.ledgerTitle, number: number.text, name: a.name, size: a.size, path: paths[i]! }));
+        record.attachments.forEach((a, i) =>
+          evidence.push({ ledger: form.ledgerTitle, number: number.text, name: a.name, type: typeOfMime(a.type)?.label ?? a.type, size: a.size, sha256: a.sha256, path: paths[i]! }),
+        );
       }
       await progress.tick(drain);
     }
@@ -666,10 +671,13 @@ async function writeEvidence(wb: Book, name: string, spec: WorkbookSpec, evidenc
       { header: '台账', width: 26 },
       { header: '记录编号', width: 17 },
       { header: '文件名', width: 30 },
+      { header: '类型', width: 10 },
       { header: '大小（KB）', width: 10, kind: 'number' },
+      // An inspector can check a file taken out of the archive against its record.
+      { header: 'SHA-256', width: 34 },
       { header: '档案包中的位置', width: 50 },
     ],
-    rows: evidence.map((e, i) => [i + 1, e.ledger, e.number, e.name, Math.max(1, Math.round(e.size / 1024)), e.path]),
+    rows: evidence.map((e, i) => [i + 1, e.ledger, e.number, e.name, e.type, Math.max(1, Math.round(e.size / 1024)), e.sha256, e.path]),
     notes: ['佐证材料随本期档案包（zip）提供，按“档案包中的位置”查找。'],
   };
   return writeTableSheet(wb, name, table, spec, styles, witness);

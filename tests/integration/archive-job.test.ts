@@ -16,6 +16,7 @@ import { archivePaths } from '../../functions/core/evidence/index.js';
 import { readCatalog } from '../../functions/core/templates/catalog.js';
 import { startTestApi, TEMPLATES_DIR, type TestApi } from '../helpers/api.js';
 import { fixture, goodFiles } from '../helpers/evidence.js';
+import { openWorkbook } from '../helpers/ledger.js';
 import { memberReport, studySession } from '../helpers/fixtures.js';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -105,13 +106,28 @@ describe('the archive job', () => {
     const rec = async (id: string) => (await api.call('GET', `/api/submissions/${id}`, { as: 'sun-li' })).body;
     const expected = new Map<string, string>();
     for (const r of [await rec(report.body.id), await rec(study.body.id)]) {
-      const paths = archivePaths(catalog.form(r.templateId)!.title, r.number ?? r.id, r.attachments.map((a: any) => a.name));
+      expect(r.number).toMatch(/^\S+-2026-\d{3}$/);
+      const paths = archivePaths(catalog.form(r.templateId)!.ledgerTitle, r.number, r.attachments.map((a: any) => a.name));
       r.attachments.forEach((a: any, i: number) => expected.set(paths[i]!, a.sha256));
     }
     const entries = await readZip(file);
     expect(entries[0]!.name).toBe(compiled.compilation.filename);
     const attached = new Map(entries.slice(1).map((e) => [e.name, sha(e.bytes)]));
     expect(attached).toEqual(expected);
+    // The workbook inside lists the same files at the same paths with the same SHA-256 (佐证材料目录).
+    const index = (await openWorkbook(entries[0]!.bytes)).worksheets.find((w) => w.name === '佐证材料目录')!;
+    let header: string[] = [];
+    index.eachRow((row) => {
+      const values = (row.values as unknown[]).map(String);
+      if (!header.length && values.includes('档案包中的位置')) header = values;
+    });
+    const at = (h: string) => header.indexOf(h);
+    const indexed = new Map<string, string>();
+    index.eachRow((row) => {
+      const path = row.getCell(at('档案包中的位置')).value;
+      if (typeof path === 'string' && path.startsWith('佐证材料/')) indexed.set(path, String(row.getCell(at('SHA-256')).value));
+    });
+    expect(indexed).toEqual(expected);
     expect(entries.every((e) => e.utf8)).toBe(true);
     expect([...attached.keys()].some((n) => n.includes('十月'))).toBe(false);
 
