@@ -12,6 +12,7 @@ import { WEB_SCOPES } from '../../infra/cloud/constructs/auth.js';
 import { API_HEADERS, HSTS_MAX_AGE, webConfig, withConnectSources } from '../../infra/cloud/constructs/web-app.js';
 import { CONTEXT, settingsFromContext } from '../../infra/cloud/settings.js';
 import { REMINDER_SENDER, WEB_NOT_HOSTED } from '../../infra/cloud/stack.js';
+import { WORKER } from '../../functions/routes.js';
 import { buildApp } from '../../infra/cloud/taizhang.js';
 import { WEB_CSP } from '../../infra/local/web.js';
 import { CHINA, CHINA_WEB, COMMERCIAL, WEB_FILES, synthesise, type Synthesised } from './synth.js';
@@ -297,12 +298,16 @@ describe('the web app in the commercial partition', () => {
 describe('the reminders channel', () => {
   const env = (s: Synthesised, entry: string) => resourcesOf(s)[idOf(s, s.stack.functions.get(entry)!.node.defaultChild)]!.Properties.Environment.Variables;
 
-  it('is a webhook from context, told to the send-reminders function and no other', () => {
-    expect(env(withDomain, REMINDER_SENDER)).toMatchObject({ NOTIFIER: 'webhook', NOTIFY_WEBHOOK_URL: WEBHOOK });
+  // The worker sends the scheduled reminders, so it is told the channel too.
+  const senders: string[] = [REMINDER_SENDER, WORKER.entry];
+  it('is a webhook from context, told to the send-reminders function and the worker and no other', () => {
+    for (const sender of senders) {
+      expect(env(withDomain, sender), sender).toMatchObject({ NOTIFIER: 'webhook', NOTIFY_WEBHOOK_URL: WEBHOOK });
+      expect(env(commercial, sender), sender).toMatchObject({ NOTIFIER: 'log' });
+      expect(env(commercial, sender), sender).not.toHaveProperty('NOTIFY_WEBHOOK_URL');
+    }
     for (const entry of withDomain.stack.functions.keys())
-      if (entry !== REMINDER_SENDER) expect(env(withDomain, entry), entry).not.toHaveProperty('NOTIFY_WEBHOOK_URL');
-    expect(env(commercial, REMINDER_SENDER)).toMatchObject({ NOTIFIER: 'log' });
-    expect(env(commercial, REMINDER_SENDER)).not.toHaveProperty('NOTIFY_WEBHOOK_URL');
+      if (!senders.includes(entry)) expect(env(withDomain, entry), entry).not.toHaveProperty('NOTIFY_WEBHOOK_URL');
   });
 });
 
