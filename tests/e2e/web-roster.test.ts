@@ -96,6 +96,9 @@ describe('the roster page', () => {
     await office.getByRole('heading', { name: '组织名册', level: 1 }).waitFor();
     await office.getByText('徐静（示例）').first().waitFor();
     expect(await overflows(office)).toBe(false);
+    // A table's caption above its cards reads on one line, not one character per line.
+    const caption = await office.locator('caption', { hasText: '人员' }).boundingBox();
+    expect(caption!.height).toBeLessThan(40);
     await screenshot(office, 'roster-phone');
     await office.context().close();
   }, 60_000);
