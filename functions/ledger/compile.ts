@@ -137,14 +137,15 @@ export async function compileLedgers(deps: CompilationDeps, req: CompileRequest)
     const forms = planOrder(deps.catalog.forms, deps.catalog.obligations.obligations);
     const count = deps.records.countByForm?.bind(deps.records);
     // Aggregates first: the cover is the first sheet written, and a sheet cannot be revisited. The
-    // counts for the progress bar are read beside them, not before them. Each record is written
-    // twice: its ledger row and its block in the detail.
-    const [content, total] = await Promise.all([
-      deps.content(req.unit, period, req.asOf),
+    // figures' read counts the records of the forms it reads, so only the others are counted for
+    // the progress bar (on the embedded store a COUNT costs as much as reading). Each record is
+    // written twice: its ledger row and its block in the detail.
+    const content = await deps.content(req.unit, period, req.asOf);
+    const known = content.recordCounts ?? {};
+    const total =
       req.estimate && count
-        ? Promise.all(forms.map((f) => count(req.unit, f.id, start, req.asOf))).then((counts) => 2 * counts.reduce((a, b) => a + b, 0))
-        : undefined,
-    ]);
+        ? 2 * (await Promise.all(forms.map((f) => known[f.id] ?? count(req.unit, f.id, start, req.asOf)))).reduce((a, b) => a + b, 0)
+        : undefined;
     req.onProgress?.(0, total);
     const result = await writeWorkbook(
       {

@@ -42,16 +42,25 @@ function statusCell(r: ComplianceRow, label: (s: StatusCell['status']) => string
 
 export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'organisation' | 'scores'>): ContentProvider {
   /** Evaluates several periods in one read of each form's records (a compilation reads them once more to write them). */
-  async function evaluate(org: Organisation, periods: Period[], asOf: string, known: Map<string, Cited>): Promise<ComplianceReport[]> {
+  async function evaluate(
+    org: Organisation,
+    periods: Period[],
+    asOf: string,
+    known: Map<string, Cited>,
+    counted: { start: string; perForm: Record<string, number>; forms?: string[] },
+  ): Promise<ComplianceReport[]> {
     const plans = periods.map((period) => planCompliance({ org, obligations: deps.catalog.obligations, period, asOf }));
     const start = plans.map((p) => p.start).sort()[0]!;
     const last = plans.map((p) => p.end).sort().pop()!;
     const end = last < asOf ? last : asOf;
+    // Counts stand for the compilation's range only when this read reached its end.
+    if (end === asOf) counted.forms = plans[0]!.forms;
     for (const form of plans[0]!.forms) {
       const template: Pick<FormTemplate, 'code' | 'title' | 'ledgerTitle'> = deps.catalog.form(form) ?? { title: form, ledgerTitle: form };
       for await (const r of deps.records.iterateByForm(org.unit.id, form, start, end, 500, plans[0]!.fieldsOf(form))) {
         const label = recordLabel(r, template);
         known.set(r.id, { date: r.date, number: label.text, derived: label.derived, ledger: template.ledgerTitle });
+        if (r.date >= counted.start && r.date <= asOf) counted.perForm[form] = (counted.perForm[form] ?? 0) + 1;
         for (const plan of plans) plan.add(r);
       }
     }
@@ -64,9 +73,11 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
     const period = parsePeriod(periodText)!;
     const year: Period = { kind: 'year', year: period.year, index: 1 };
     const known = new Map<string, Cited>();
+    // The compilation's own range, counted while reading for the figures: its progress total, free.
+    const counted: { start: string; perForm: Record<string, number>; forms?: string[] } = { start: periodBounds(period).start, perForm: {} };
     const cite = (ids: readonly string[]) => citeRecords(ids, known);
     const [[report, yearReport], entries] = await Promise.all([
-      evaluate(org, period.kind === 'year' ? [period] : [period, year], asOf, known).then((r): [ComplianceReport, ComplianceReport] => [r[0]!, r[1] ?? r[0]!]),
+      evaluate(org, period.kind === 'year' ? [period] : [period, year], asOf, known, counted).then((r): [ComplianceReport, ComplianceReport] => [r[0]!, r[1] ?? r[0]!]),
       deps.scores.list(unit, formatPeriod(year)),
     ]);
     const label = (s: StatusCell['status']) => STATUS[s].label;
@@ -203,6 +214,8 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
       },
       assessment,
       monthly,
+      // Every form read here was read whole over the compilation's range; other forms are absent.
+      recordCounts: Object.fromEntries((counted.forms ?? []).map((f) => [f, counted.perForm[f] ?? 0])),
     };
   };
 }

@@ -43,6 +43,11 @@ export interface CompilationContent {
   };
   assessment: TableSheet;
   monthly: TableSheet;
+  /**
+   * Records per form dated in the compilation's range, where the figures' own read covered that
+   * range; a compilation's progress total takes them instead of counting those forms again.
+   */
+  recordCounts?: Record<string, number>;
 }
 
 /**
