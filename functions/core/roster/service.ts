@@ -4,12 +4,15 @@ import { planImport, type ImportRow } from './import.js';
 import { shanghaiDate } from '../periods.js';
 import type { Organisation } from '../templates/templates.js';
 import type { Caller } from '../types.js';
-import { assertMayChangeRoster, type Roster, type RosterChange } from './roster.js';
+import { accountName, noInvitations, takeContact, type IdentityProvider } from './identity.js';
+import { addPerson, assertMayChangeRoster, updatePerson, type Roster, type RosterChange } from './roster.js';
 import type { RosterStore } from './store.js';
 
 export interface RosterDeps {
   rosters: RosterStore;
   now(): Date;
+  /** Who signs people in (identity.ts); local sign-in when not given. */
+  identity?: IdentityProvider;
 }
 
 async function rosterOf(deps: RosterDeps, caller: Caller): Promise<Roster> {
@@ -90,4 +93,66 @@ export async function importRoster(
   };
   const written = await deps.rosters.write(base, plan.org, change, { by: caller.id, at: now.toISOString(), issuer: caller.issuer ?? '' });
   return { dryRun: false, version: written.version, ...summary };
+}
+
+/**
+ * POST /api/roster/people with the provider in use (identity.ts).
+ *
+ * Order, so that no failure leaves a half state the API would honour: the change is first checked
+ * against the current roster (a bad body or a taken id is refused before anyone is invited); then
+ * the account is created, named by unit and person id; then the roster is written with its `sub`.
+ * An account without a roster entry signs in to nothing (the API refuses a subject the roster does
+ * not give), and when the write fails the next attempt finds the same account (invite is idempotent
+ * on the account name) and records the same `sub`, so a retry never makes a second account.
+ */
+export async function addRosterPerson(deps: RosterDeps, caller: Caller, body: unknown) {
+  const identity = deps.identity ?? noInvitations('local');
+  const { contact, rest } = takeContact(body, identity.kind);
+  const given = (rest as { subject?: unknown } | undefined)?.subject;
+  if (identity.kind === 'external' && given === undefined)
+    throw validationError('请填写此人在外部身份提供方的登录身份（subject）', [{ path: 'subject', message: '不能为空' }]);
+  if (identity.kind !== 'cognito') return changeRoster(deps, caller, (roster, day) => addPerson(roster, rest, day));
+  if (given !== undefined)
+    throw validationError('使用 Cognito 登录时，登录身份由系统在邀请后记录，请不要填写 subject', [{ path: 'subject', message: '请改填电子邮箱或手机号' }]);
+  if (!contact) throw validationError('请填写电子邮箱或手机号，以便发送登录邀请', [{ path: 'email', message: '电子邮箱和手机号至少填写一项' }]);
+  assertMayChangeRoster(caller);
+  const base = await rosterOf(deps, caller);
+  const id = (addPerson(base, rest, shanghaiDate(deps.now())).change.after as { id: string }).id;
+  const subject = await identity.invite(accountName(caller.unit, id), contact);
+  return changeRoster(deps, caller, (roster, day) => addPerson(roster, { ...(rest as object), subject }, day));
+}
+
+/**
+ * PUT /api/roster/people/{id} with the provider in use. With Cognito, a person without an account
+ * can be invited (email or phone), and `left` disables the account or (`left: null`) enables it.
+ *
+ * Order, by the same rule as adding: whatever fails, the account is never more open than the roster
+ * says. Inviting and enabling happen before the roster write (an account the roster does not yet
+ * give, or still says has left, is refused by the API); disabling happens after it (the roster
+ * already refuses the person from the day after they left). A failed disable answers with the error
+ * and the office sends the change again; disabling twice is harmless.
+ */
+export async function updateRosterPerson(deps: RosterDeps, caller: Caller, id: string, body: unknown) {
+  const identity = deps.identity ?? noInvitations('local');
+  const { contact, rest } = takeContact(body, identity.kind);
+  if (identity.kind !== 'cognito') return changeRoster(deps, caller, (roster, day) => updatePerson(roster, id, rest, day));
+  const input = (typeof rest === 'object' && rest !== null ? rest : {}) as { subject?: unknown; left?: unknown };
+  if (input.subject !== undefined)
+    throw validationError('使用 Cognito 登录时，登录身份由系统在邀请后记录，不能手工修改', [{ path: 'subject', message: '请不要填写' }]);
+  assertMayChangeRoster(caller);
+  const base = await rosterOf(deps, caller);
+  const { change } = updatePerson(base, id, rest, shanghaiDate(deps.now()));
+  const before = change.before as { subject?: string; left?: string };
+  const account = accountName(caller.unit, id);
+  let subject: string | undefined;
+  if (contact) {
+    if (before.subject !== undefined)
+      throw validationError('此人已有登录账号，无需再次邀请', [{ path: contact.email !== undefined ? 'email' : 'phone', message: '已有登录账号' }]);
+    subject = await identity.invite(account, contact);
+  }
+  const invited = before.subject !== undefined || subject !== undefined;
+  if (input.left === null && before.left !== undefined && invited) await identity.enable(account);
+  const written = await changeRoster(deps, caller, (roster, day) => updatePerson(roster, id, subject ? { ...(rest as object), subject } : rest, day));
+  if (typeof input.left === 'string' && invited) await identity.disable(account);
+  return written;
 }
