@@ -20,12 +20,20 @@ const attr = (attributes: AttributeType[] | undefined, name: string) => attribut
 
 /** Cognito's refusals of what the office entered, as 400s on the field; its load as 503; the rest as they are. */
 function mapError(err: unknown, contact?: Contact): never {
-  const name = (err as { name?: string }).name;
+  const name = (err as { name?: string }).name ?? '';
   const message = String((err as { message?: string }).message ?? '');
-  if (name === 'InvalidParameterException' && contact) {
-    const path = /phone/i.test(message) || contact.email === undefined ? 'phone' : 'email';
-    throw validationError('Cognito 不接受此联系方式，请检查后重试', [{ path, message: path === 'phone' ? '手机号不被接受' : '电子邮箱不被接受' }]);
+  if (contact && name === 'InvalidParameterException') {
+    // e.g. "Attributes did not conform to the schema: email: The attribute is required" (the stack's
+    // pool requires an e-mail), or an address or number Cognito will not take.
+    const path = /email/i.test(message) ? 'email' : /phone/i.test(message) ? 'phone' : contact.email !== undefined ? 'email' : 'phone';
+    const required = /required/i.test(message);
+    throw validationError(required ? '登录账号需要电子邮箱，请填写' : 'Cognito 不接受此联系方式，请检查后重试', [
+      { path, message: required ? '此用户池要求填写' : path === 'phone' ? '手机号不被接受' : '电子邮箱不被接受' },
+    ]);
   }
+  // A pool without SMS set up (the stack's sends by e-mail) cannot text the invitation.
+  if (contact && name.startsWith('InvalidSmsRole'))
+    throw validationError('此用户池未开通短信邀请，请改填电子邮箱', [{ path: 'phone', message: '无法发送短信邀请' }]);
   if (name === 'TooManyRequestsException' || name === 'LimitExceededException') throw throttled(5);
   if (name === 'CodeDeliveryFailureException')
     throw new AppError(502, 'Bad Gateway', '登录邀请未能送达，请检查电子邮箱或手机号后重试；名册未修改');

@@ -143,6 +143,22 @@ describe('marking a person left with Cognito', () => {
     expect((await account('qi-yue')).Enabled).toBe(true);
   });
 
+  it('disables the account before the roster write, so the same request can be sent again when that write fails', async () => {
+    const added = await api.call('POST', '/api/roster/people', { as: 'sun-li', body: { version: await version(), ...person('fang-yi', { email: 'fang.yi@example.org' }) } });
+    expect(added.status).toBe(201);
+    const body = { version: await version(), left: TODAY };
+    proxy.set({ kind: 'cut-after', pass: 0, target: 'PutItem' });
+    expect((await api.call('PUT', '/api/roster/people/fang-yi', { as: 'sun-li', body })).status).toBe(503);
+    proxy.set({ kind: 'none' });
+    // Closed early, never open late: the account is off while the roster still has the person.
+    expect((await account('fang-yi')).Enabled).toBe(false);
+    expect((await api.call('GET', '/api/roster', { as: 'sun-li' })).body.people.find((p: { id: string }) => p.id === 'fang-yi').left).toBeUndefined();
+    const again = await api.call('PUT', '/api/roster/people/fang-yi', { as: 'sun-li', body });
+    expect(again.status).toBe(200);
+    expect(again.body.person.left).toBe(TODAY);
+    expect((await account('fang-yi')).Enabled).toBe(false);
+  });
+
   it('invites, on an edit, a person who has no account yet, and refuses a second invitation or a hand-set subject', async () => {
     // A person loaded with the organisation has no account of ours.
     const invited = await api.call('PUT', '/api/roster/people/huang-lei', { as: 'sun-li', body: { version: await version(), email: 'huang.lei@example.org' } });

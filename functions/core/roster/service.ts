@@ -126,11 +126,11 @@ export async function addRosterPerson(deps: RosterDeps, caller: Caller, body: un
  * PUT /api/roster/people/{id} with the provider in use. With Cognito, a person without an account
  * can be invited (email or phone), and `left` disables the account or (`left: null`) enables it.
  *
- * Order, by the same rule as adding: whatever fails, the account is never more open than the roster
- * says. Inviting and enabling happen before the roster write (an account the roster does not yet
- * give, or still says has left, is refused by the API); disabling happens after it (the roster
- * already refuses the person from the day after they left). A failed disable answers with the error
- * and the office sends the change again; disabling twice is harmless.
+ * Order, as for adding: the change is checked, then every account call is made, and the roster is
+ * written last, so a failure anywhere leaves the roster as it was and the office can send the same
+ * request again (each call is idempotent). What a failure can leave is harmless: an account created
+ * or enabled that the roster does not yet give (the API refuses it), or one disabled while the
+ * roster still has the person (closed early, never open late).
  */
 export async function updateRosterPerson(deps: RosterDeps, caller: Caller, id: string, body: unknown) {
   const identity = deps.identity ?? noInvitations('local');
@@ -150,9 +150,9 @@ export async function updateRosterPerson(deps: RosterDeps, caller: Caller, id: s
       throw validationError('此人已有登录账号，无需再次邀请', [{ path: contact.email !== undefined ? 'email' : 'phone', message: '已有登录账号' }]);
     subject = await identity.invite(account, contact);
   }
-  const invited = before.subject !== undefined || subject !== undefined;
-  if (input.left === null && before.left !== undefined && invited) await identity.enable(account);
-  const written = await changeRoster(deps, caller, (roster, day) => updatePerson(roster, id, subject ? { ...(rest as object), subject } : rest, day));
-  if (typeof input.left === 'string' && invited) await identity.disable(account);
-  return written;
+  if (before.subject !== undefined || subject !== undefined) {
+    if (typeof input.left === 'string') await identity.disable(account);
+    else if (input.left === null && before.left !== undefined) await identity.enable(account);
+  }
+  return changeRoster(deps, caller, (roster, day) => updatePerson(roster, id, subject ? { ...(rest as object), subject } : rest, day));
 }
