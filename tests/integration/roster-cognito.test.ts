@@ -48,6 +48,11 @@ const asSubject = async (sub: string) => ({ authorization: `Bearer ${await api.k
 const person = (id: string, extra: Record<string, unknown>) => ({ id, name: '测试人员（示例）', title: '干部', roles: [{ role: 'division-head', from: TODAY }], ...extra });
 
 describe('adding a person with Cognito', () => {
+  it('tells the office that accounts are Cognito\'s, so a page asks for an e-mail rather than a subject', async () => {
+    expect((await api.call('GET', '/api/roster', { as: 'sun-li' })).body.accounts).toBe('cognito');
+    expect((await api.call('GET', '/api/roster', { as: 'zhang-wei' })).body.accounts).toBeUndefined();
+  });
+
   it('invites them by e-mail, records the account sub, and that sub signs in as the person', async () => {
     const res = await api.call('POST', '/api/roster/people', { as: 'sun-li', body: { version: await version(), ...person('ma-lan', { email: 'ma.lan@example.org' }) } });
     expect(res.status, JSON.stringify(res.body)).toBe(201);

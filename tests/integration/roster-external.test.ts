@@ -33,6 +33,10 @@ describe('adding a person with an external issuer', () => {
     expect(await api.snapshot()).toEqual(snapshot);
   });
 
+  it('tells the office that subjects are entered by hand', async () => {
+    expect((await api.call('GET', '/api/roster', { as: 'sun-li' })).body.accounts).toBe('external');
+  });
+
   it('records the subject the office enters, and that subject signs in as the person', async () => {
     const res = await api.call('POST', '/api/roster/people', { as: 'sun-li', body: { version: await version(), ...person('ext-two', { subject: 'idp|4711' }) } });
     expect(res.status).toBe(201);

@@ -21,12 +21,16 @@ async function rosterOf(deps: RosterDeps, caller: Caller): Promise<Roster> {
   return roster;
 }
 
-/** The roster as the caller may see it: everyone sees the unit's people; only the office sees sign-in subjects. */
+/**
+ * The roster as the caller may see it: everyone sees the unit's people; only the office sees sign-in
+ * subjects, and which provider signs people in (so a page knows to ask for an e-mail or a subject).
+ */
 export async function readRoster(deps: RosterDeps, caller: Caller) {
   const { org, version } = await rosterOf(deps, caller);
   const office = caller.roles.includes('office');
   return {
     version,
+    ...(office ? { accounts: (deps.identity ?? noInvitations('local')).kind } : {}),
     unit: org.unit,
     divisions: org.divisions,
     people: office ? org.people : org.people.map(({ subject: _s, ...p }) => p),
