@@ -41,6 +41,14 @@ const EnvSchema = z.object({
   WORK_TMPDIR: z.string().optional(),
   /** Crash tests only (functions/fault.ts): a step at which this process kills itself. */
   TAIZHANG_FAULT: z.string().optional(),
+  /**
+   * Who signs people in, for the people routes (functions/core/roster/identity.ts): the stack's
+   * Cognito pool (with USER_POOL_ID), an external OIDC issuer, or `npm start`'s local sign-in.
+   */
+  IDENTITY_PROVIDER: z.enum(['local', 'cognito', 'external']).default('local'),
+  USER_POOL_ID: z.string().min(1).optional(),
+  /** A Cognito-compatible endpoint for USER_POOL_ID (tests); unset in the cloud. */
+  COGNITO_ENDPOINT: z.url().optional(),
   /** Set by Lambda itself; with it, test-only settings are refused. */
   AWS_LAMBDA_FUNCTION_NAME: z.string().optional(),
 });
@@ -57,6 +65,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (parsed.data.TAIZHANG_FAULT && parsed.data.AWS_LAMBDA_FUNCTION_NAME)
     throw new Error('configuration: TAIZHANG_FAULT is for crash tests and is refused inside Lambda');
+  if (parsed.data.IDENTITY_PROVIDER === 'cognito' && !parsed.data.USER_POOL_ID)
+    throw new Error('configuration: USER_POOL_ID is required with IDENTITY_PROVIDER=cognito');
   return { ...parsed.data, templatesDir: resolve(parsed.data.TEMPLATES_DIR) };
 }
 

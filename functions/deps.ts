@@ -3,6 +3,8 @@ import { loadCatalog } from './core/templates/catalog.js';
 import type { CompilationDeps } from './core/ledger/compilation.js';
 import type { Deps } from './core/types.js';
 import type { RosterDeps } from './core/roster/service.js';
+import { noInvitations, type IdentityProvider } from './core/roster/identity.js';
+import { cognitoIdentity } from './store/cognito-identity.js';
 import { blobConfig, evidenceConfig, evidenceLimits, readConfig, workerConfig } from './config.js';
 import type { EvidenceDeps } from './evidence/attachments.js';
 import { recordScopedSigner, s3EvidenceStore } from './store/evidence-blobs.js';
@@ -103,9 +105,21 @@ export function getCompilationDeps(): JobDeps {
   return compilationDeps;
 }
 
-/** What the roster routes need: the rosters and the clock. */
+let identity: IdentityProvider | undefined;
+/** Who signs people in (IDENTITY_PROVIDER): the people routes invite and disable through it. */
+function getIdentity(): IdentityProvider {
+  if (identity) return identity;
+  const { config } = base();
+  identity =
+    config.IDENTITY_PROVIDER === 'cognito'
+      ? cognitoIdentity({ userPoolId: config.USER_POOL_ID!, region: config.AWS_REGION, endpoint: config.COGNITO_ENDPOINT })
+      : noInvitations(config.IDENTITY_PROVIDER);
+  return identity;
+}
+
+/** What the roster routes need: the rosters, the clock and the identity provider. */
 export function getRosterDeps(): Deps & RosterDeps {
-  return { ...getDeps(), rosters: getRosterStore() };
+  return { ...getDeps(), rosters: getRosterStore(), identity: getIdentity() };
 }
 
 let evidenceDeps: EvidenceDeps | undefined;

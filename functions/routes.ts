@@ -14,6 +14,8 @@ export interface RouteDef {
   startsJobs?: true;
   /** What it does with the evidence bucket, so the stack grants exactly that (infra/cloud/constructs/evidence.ts). */
   evidence?: 'sign' | 'finalise' | 'read';
+  /** Creates, disables and enables people's accounts at the identity provider (core/roster/identity.ts). */
+  managesAccounts?: true;
 }
 
 /**
@@ -53,8 +55,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/compilations/{id}/file', entry: 'get-compilation-file' },
   { method: 'GET', path: '/api/roster', entry: 'get-roster' },
   { method: 'GET', path: '/api/roster/history', entry: 'get-roster-history' },
-  { method: 'POST', path: '/api/roster/people', entry: 'create-roster-person' },
-  { method: 'PUT', path: '/api/roster/people/{id}', entry: 'update-roster-person' },
+  { method: 'POST', path: '/api/roster/people', entry: 'create-roster-person', managesAccounts: true },
+  { method: 'PUT', path: '/api/roster/people/{id}', entry: 'update-roster-person', managesAccounts: true },
   { method: 'POST', path: '/api/roster/divisions', entry: 'create-roster-division' },
   { method: 'PUT', path: '/api/roster/divisions/{id}', entry: 'update-roster-division' },
   { method: 'GET', path: '/api/roster/import', entry: 'get-roster-template' },

@@ -44,6 +44,9 @@ export const WEB_NOT_HOSTED =
   'server certificate (-c webCertificateId). Until then serve web/dist from your own HTTPS server with the headers ' +
   'and the config.json described in the README (Deploy, China).';
 
+/** Exactly the calls functions/store/cognito-identity.ts makes, on the stack's one user pool. */
+export const USER_POOL_ACTIONS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser'] as const;
+
 /** One bureau's traffic: a few hundred requests a day, a burst when a meeting's records go in. */
 export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 };
 /** Old workbook versions (a compilation run twice) are kept this long, then expire. */
@@ -250,6 +253,18 @@ export class TaizhangStack extends Stack {
     // config.json then names the sign-in endpoints and client.
     this.auth = new ApiAuth(this, 'Auth', { oidc: settings.oidc, webOrigin, cognitoDomainPrefix });
     if (this.web) this.web.deploy(this.auth.signIn!);
+
+    // The people routes keep accounts in step with the roster (functions/core/roster/identity.ts):
+    // with the stack's pool they invite, look up, disable and enable its users, and nothing else;
+    // with an external issuer they are granted nothing and require the office to enter subjects.
+    const pool = this.auth.userPool;
+    for (const entry of new Set(ROUTES.filter((r) => r.managesAccounts).map((r) => r.entry))) {
+      const fn = this.functions.get(entry)!;
+      fn.addEnvironment('IDENTITY_PROVIDER', pool ? 'cognito' : 'external');
+      if (!pool) continue;
+      fn.addEnvironment('USER_POOL_ID', pool.userPoolId);
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: [...USER_POOL_ACTIONS], resources: [pool.userPoolArn] }));
+    }
 
     // The stage and the routes, each behind the JWT authorizer.
     const accessLogs = new logs.LogGroup(this, 'ApiAccessLogs', {

@@ -1,4 +1,4 @@
-import { App } from 'aws-cdk-lib';
+import { App, type CfnElement } from 'aws-cdk-lib';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WORKER } from '../../functions/routes.js';
@@ -47,6 +47,19 @@ describe('the China partition (cn-northwest-1, aws-cn)', () => {
       JwtConfiguration: { Issuer: CHINA.oidcIssuer, Audience: [CHINA.oidcAudience] },
     });
     china.template.hasOutput('Issuer', { Value: CHINA.oidcIssuer });
+  });
+
+  it('grants no function any Cognito call, and has the people routes require the subject the office enters', () => {
+    const statements = resourcesOf(china)
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((r) => r.Properties.PolicyDocument.Statement as { Action: string | string[] }[]);
+    expect(statements.flatMap((s) => [s.Action].flat()).filter((a) => a.startsWith('cognito-idp:'))).toEqual([]);
+    for (const entry of ['create-roster-person', 'update-roster-person']) {
+      const fn = china.stack.functions.get(entry)!;
+      const vars = china.template.toJSON().Resources[china.stack.getLogicalId(fn.node.defaultChild as CfnElement)].Properties.Environment.Variables;
+      expect(vars.IDENTITY_PROVIDER, entry).toBe('external');
+      expect(vars.USER_POOL_ID, entry).toBeUndefined();
+    }
   });
 
   it('serves no web app without an ICP-filed domain, and allows CORS from the web origin, http://localhost:3000 until one is set', () => {

@@ -7,7 +7,7 @@ import { projectionOf, TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
 import { MONTHLY_RETRY, SWEEP_MINUTES, WORKER_RUN_RETRIES } from '../../infra/cloud/constructs/monthly-job.js';
-import { API_THROTTLE, NONCURRENT_VERSION_DAYS, REMINDER_SENDER, usesBucket, WORKER_MEMORY_MB } from '../../infra/cloud/stack.js';
+import { API_THROTTLE, NONCURRENT_VERSION_DAYS, REMINDER_SENDER, USER_POOL_ACTIONS, usesBucket, WORKER_MEMORY_MB } from '../../infra/cloud/stack.js';
 import { COMMERCIAL, synthesise } from './synth.js';
 
 const synth = synthesise(COMMERCIAL);
@@ -57,6 +57,9 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-archive-file': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
+/** Written out by hand: the people routes, which keep Cognito accounts in step with the roster. */
+const MANAGES_ACCOUNTS = ['create-roster-person', 'update-roster-person'];
+const poolId = () => id(stack.auth.userPool!.node.defaultChild);
 
 const byJson = (a: unknown, b: unknown) => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
@@ -187,6 +190,7 @@ describe('the functions', () => {
         // Only the route that starts jobs is told the worker; the worker learns its own name from Lambda.
         ...(startsJobs(entry) ? { WORKER_FUNCTION: ref(fnOf(WORKER.entry).node.defaultChild) } : {}),
         ...evidenceEnv(entry),
+        ...(MANAGES_ACCOUNTS.includes(entry) ? { IDENTITY_PROVIDER: 'cognito', USER_POOL_ID: { Ref: poolId() } } : {}),
       });
       expect(JSON.stringify(fnResource(entry).Properties.Environment.Variables), entry).not.toContain('TAIZHANG_FAULT');
     }
@@ -215,6 +219,9 @@ describe('the functions', () => {
         ...(entry === WORKER.entry
           ? [{ effect: 'Allow', actions: ['sqs:SendMessage'], resources: [{ 'Fn::GetAtt': [dlqId, 'Arn'] }], condition: undefined }]
           : []),
+        ...(MANAGES_ACCOUNTS.includes(entry)
+          ? [{ effect: 'Allow', actions: [...USER_POOL_ACTIONS].sort(), resources: [{ 'Fn::GetAtt': [poolId(), 'Arn'] }], condition: undefined }]
+          : []),
       ].sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!));
       expect(statementsOf(entry), entry).toEqual(expected);
       expect(resources[id(fn.serviceRole.node.defaultChild)]!.Properties.ManagedPolicyArns, entry).toBeUndefined();
@@ -224,6 +231,17 @@ describe('the functions', () => {
     // Opening a record may move its head forward: a put, never an update.
     expect(tableActions('get-submission')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
     expect(tableActions('create-submission')).toContain('dynamodb:PutItem');
+  });
+
+  it('let only the two people routes create, read, disable and enable users, of the stack\'s one pool', () => {
+    expect([...USER_POOL_ACTIONS].sort()).toEqual(['cognito-idp:AdminCreateUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser', 'cognito-idp:AdminGetUser']);
+    const granted = ofType('AWS::IAM::Policy').flatMap(([lid, p]) =>
+      (p.Properties.PolicyDocument.Statement as any[])
+        .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('cognito-idp:')))
+        .map((s) => ({ lid, roles: p.Properties.Roles, resource: s.Resource })),
+    );
+    expect(granted.map((g) => g.roles).sort(byJson)).toEqual(MANAGES_ACCOUNTS.map((e) => [ref(fnOf(e).serviceRole.node.defaultChild)]).sort(byJson));
+    for (const g of granted) expect(g.resource).toEqual({ 'Fn::GetAtt': [poolId(), 'Arn'] });
   });
 
   it('never get a wildcard action or a wildcard resource (only the CDK handler that deploys the web app does)', () => {

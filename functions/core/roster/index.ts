@@ -5,3 +5,4 @@ export type * from './store.js';
 export * from './authority.js';
 export * from './service.js';
 export * from './import.js';
+export * from './identity.js';

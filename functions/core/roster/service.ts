@@ -4,12 +4,15 @@ import { planImport, type ImportRow } from './import.js';
 import { shanghaiDate } from '../periods.js';
 import type { Organisation } from '../templates/templates.js';
 import type { Caller } from '../types.js';
-import { assertMayChangeRoster, type Roster, type RosterChange } from './roster.js';
+import { accountName, noInvitations, takeContact, type IdentityProvider } from './identity.js';
+import { addPerson, assertMayChangeRoster, updatePerson, type Roster, type RosterChange } from './roster.js';
 import type { RosterStore } from './store.js';
 
 export interface RosterDeps {
   rosters: RosterStore;
   now(): Date;
+  /** Who signs people in (identity.ts); local sign-in when not given. */
+  identity?: IdentityProvider;
 }
 
 async function rosterOf(deps: RosterDeps, caller: Caller): Promise<Roster> {
@@ -18,12 +21,16 @@ async function rosterOf(deps: RosterDeps, caller: Caller): Promise<Roster> {
   return roster;
 }
 
-/** The roster as the caller may see it: everyone sees the unit's people; only the office sees sign-in subjects. */
+/**
+ * The roster as the caller may see it: everyone sees the unit's people; only the office sees sign-in
+ * subjects, and which provider signs people in (so a page knows to ask for an e-mail or a subject).
+ */
 export async function readRoster(deps: RosterDeps, caller: Caller) {
   const { org, version } = await rosterOf(deps, caller);
   const office = caller.roles.includes('office');
   return {
     version,
+    ...(office ? { accounts: (deps.identity ?? noInvitations('local')).kind } : {}),
     unit: org.unit,
     divisions: org.divisions,
     people: office ? org.people : org.people.map(({ subject: _s, ...p }) => p),
@@ -90,4 +97,66 @@ export async function importRoster(
   };
   const written = await deps.rosters.write(base, plan.org, change, { by: caller.id, at: now.toISOString(), issuer: caller.issuer ?? '' });
   return { dryRun: false, version: written.version, ...summary };
+}
+
+/**
+ * POST /api/roster/people with the provider in use (identity.ts).
+ *
+ * Order, so that no failure leaves a half state the API would honour: the change is first checked
+ * against the current roster (a bad body or a taken id is refused before anyone is invited); then
+ * the account is created, named by unit and person id; then the roster is written with its `sub`.
+ * An account without a roster entry signs in to nothing (the API refuses a subject the roster does
+ * not give), and when the write fails the next attempt finds the same account (invite is idempotent
+ * on the account name) and records the same `sub`, so a retry never makes a second account.
+ */
+export async function addRosterPerson(deps: RosterDeps, caller: Caller, body: unknown) {
+  const identity = deps.identity ?? noInvitations('local');
+  const { contact, rest } = takeContact(body, identity.kind);
+  const given = (rest as { subject?: unknown } | undefined)?.subject;
+  if (identity.kind === 'external' && given === undefined)
+    throw validationError('请填写此人在外部身份提供方的登录身份（subject）', [{ path: 'subject', message: '不能为空' }]);
+  if (identity.kind !== 'cognito') return changeRoster(deps, caller, (roster, day) => addPerson(roster, rest, day));
+  if (given !== undefined)
+    throw validationError('使用 Cognito 登录时，登录身份由系统在邀请后记录，请不要填写 subject', [{ path: 'subject', message: '请改填电子邮箱或手机号' }]);
+  if (!contact) throw validationError('请填写电子邮箱或手机号，以便发送登录邀请', [{ path: 'email', message: '电子邮箱和手机号至少填写一项' }]);
+  assertMayChangeRoster(caller);
+  const base = await rosterOf(deps, caller);
+  const id = (addPerson(base, rest, shanghaiDate(deps.now())).change.after as { id: string }).id;
+  const subject = await identity.invite(accountName(caller.unit, id), contact);
+  return changeRoster(deps, caller, (roster, day) => addPerson(roster, { ...(rest as object), subject }, day));
+}
+
+/**
+ * PUT /api/roster/people/{id} with the provider in use. With Cognito, a person without an account
+ * can be invited (email or phone), and `left` disables the account or (`left: null`) enables it.
+ *
+ * Order, as for adding: the change is checked, then every account call is made, and the roster is
+ * written last, so a failure anywhere leaves the roster as it was and the office can send the same
+ * request again (each call is idempotent). What a failure can leave is harmless: an account created
+ * or enabled that the roster does not yet give (the API refuses it), or one disabled while the
+ * roster still has the person (closed early, never open late).
+ */
+export async function updateRosterPerson(deps: RosterDeps, caller: Caller, id: string, body: unknown) {
+  const identity = deps.identity ?? noInvitations('local');
+  const { contact, rest } = takeContact(body, identity.kind);
+  if (identity.kind !== 'cognito') return changeRoster(deps, caller, (roster, day) => updatePerson(roster, id, rest, day));
+  const input = (typeof rest === 'object' && rest !== null ? rest : {}) as { subject?: unknown; left?: unknown };
+  if (input.subject !== undefined)
+    throw validationError('使用 Cognito 登录时，登录身份由系统在邀请后记录，不能手工修改', [{ path: 'subject', message: '请不要填写' }]);
+  assertMayChangeRoster(caller);
+  const base = await rosterOf(deps, caller);
+  const { change } = updatePerson(base, id, rest, shanghaiDate(deps.now()));
+  const before = change.before as { subject?: string; left?: string };
+  const account = accountName(caller.unit, id);
+  let subject: string | undefined;
+  if (contact) {
+    if (before.subject !== undefined)
+      throw validationError('此人已有登录账号，无需再次邀请', [{ path: contact.email !== undefined ? 'email' : 'phone', message: '已有登录账号' }]);
+    subject = await identity.invite(account, contact);
+  }
+  if (before.subject !== undefined || subject !== undefined) {
+    if (typeof input.left === 'string') await identity.disable(account);
+    else if (input.left === null && before.left !== undefined) await identity.enable(account);
+  }
+  return changeRoster(deps, caller, (roster, day) => updatePerson(roster, id, subject ? { ...(rest as object), subject } : rest, day));
 }
