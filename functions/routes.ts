@@ -29,6 +29,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/organisation', entry: 'get-organisation' },
   { method: 'POST', path: '/api/submissions', entry: 'create-submission' },
   { method: 'GET', path: '/api/submissions', entry: 'list-submissions', repairsHeads: true },
+  { method: 'POST', path: '/api/submissions/export', entry: 'export-submissions', repairsHeads: true },
   { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission', repairsHeads: true },
   { method: 'POST', path: '/api/submissions/{id}/attachments', entry: 'create-attachment', evidence: 'sign' },
   { method: 'POST', path: '/api/submissions/{id}/attachments/{aid}/finalise', entry: 'finalise-attachment', evidence: 'finalise' },
