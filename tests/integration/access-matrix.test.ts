@@ -684,6 +684,8 @@ describe('bearer tokens', () => {
               ? 409
             : r.path === '/api/compilations' && r.method === 'POST'
               ? 202
+            : r.path === '/api/submissions/export'
+              ? 200
               : r.method === 'POST' && r.path !== '/api/reminders/send'
                 ? 201
                 : r.method === 'DELETE'
