@@ -1,3 +1,4 @@
+import { readConfig } from './config.js';
 import { httpHandler } from './http/handler.js';
 import { exportSubmissions } from './ledger/export.js';
 
@@ -6,9 +7,15 @@ import { exportSubmissions } from './ledger/export.js';
  * the register's filtered list as a workbook download (functions/ledger/export.ts says why it is
  * not a job, and its bound).
  */
+let limits: { maxRecords: number; maxBytes: number } | undefined;
+
 export const handler = httpHandler(
   async (req, deps) => {
-    const { bytes, filename } = await exportSubmissions(deps, req.caller, req.body);
+    if (!limits) {
+      const config = readConfig();
+      limits = { maxRecords: config.EXPORT_MAX_RECORDS, maxBytes: config.EXPORT_MAX_BYTES };
+    }
+    const { bytes, filename } = await exportSubmissions(deps, req.caller, req.body, limits);
     return {
       statusCode: 200,
       headers: {

@@ -4,10 +4,11 @@
  * resolver as GET /api/submissions, so a caller exports exactly what they may see.
  *
  * Why a direct download and not a 202 job like a compilation: the register is a person's working
- * view, bounded here to EXPORT_LIMIT records, which writes a workbook well under the 6 MB a Lambda
- * response may carry (measured in the README); a compilation reads a whole period's ledgers with
- * compliance and assessment and has no such bound. Past the bound the answer is 413 with a
- * Chinese detail asking to narrow the filters, and nothing is written.
+ * view of a filtered list, and one answer is simpler to use and to test than a job to poll. The
+ * price is a bound: a Lambda response carries at most 6 MB, so the export stops at
+ * EXPORT_MAX_RECORDS records and EXPORT_MAX_BYTES of workbook (config.ts; measured in the README),
+ * answering 413 with a Chinese detail asking to narrow the filters. Nothing is stored either way;
+ * the whole period's ledger is the compilation's job.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,8 +23,12 @@ import type { Organisation } from '../core/templates/templates.js';
 import type { Caller, Deps } from '../core/types.js';
 import { writeRecordList } from './workbook.js';
 
-/** At most this many records in one export; more must be narrowed by the filters first. */
-export const EXPORT_LIMIT = 2000;
+export interface ExportLimits {
+  /** At most this many records in one export; more must be narrowed by the filters first. */
+  maxRecords: number;
+  /** At most this many bytes of workbook (the response carries it, base64-encoded). */
+  maxBytes: number;
+}
 /** Index items read per store call while collecting the list (the store's own page bound). */
 const READ_PER_CALL = 1000;
 /** At most this many index items read in all for one export (a keyword over years of records). */
@@ -47,7 +52,10 @@ export function filterLabel(deps: Deps, org: Organisation, f: ParsedListQuery): 
   return parts.join(' · ');
 }
 
-export async function exportSubmissions(deps: Deps, caller: Caller, body: unknown, now = new Date()): Promise<{ bytes: Buffer; filename: string; count: number }> {
+const sizeWords = (bytes: number) => (bytes >= 1_000_000 ? `${Math.round(bytes / 100_000) / 10} MB` : `${Math.ceil(bytes / 1000)} KB`);
+
+export async function exportSubmissions(deps: Deps, caller: Caller, body: unknown, limits: ExportLimits, now = new Date()): Promise<{ bytes: Buffer; filename: string; count: number }> {
+  const EXPORT_LIMIT = limits.maxRecords;
   const { org, filter, query } = await resolveListFilter(deps, caller, body, 'body');
   const records: RecordState[] = [];
   let cursor: string | undefined;
@@ -72,7 +80,10 @@ export async function exportSubmissions(deps: Deps, caller: Caller, body: unknow
       { org, forms: planOrder(deps.catalog.forms, deps.catalog.obligations.obligations), records, filterLabel: label, exportedAt: now, exportedBy: person?.name ?? caller.id },
       file,
     );
-    return { bytes: await readFile(file), filename: `${org.unit.shortName}记录导出-${shanghaiDate(now)}.xlsx`, count: records.length };
+    const bytes = await readFile(file);
+    if (bytes.length > limits.maxBytes)
+      throw tooLarge(`导出的工作簿超过 ${sizeWords(limits.maxBytes)}（${records.length} 条记录），请缩小筛选范围（如按期间或表单）后分次导出`);
+    return { bytes, filename: `${org.unit.shortName}记录导出-${shanghaiDate(now)}.xlsx`, count: records.length };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

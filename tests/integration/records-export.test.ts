@@ -6,7 +6,8 @@ import { openWorkbook } from '../helpers/ledger.js';
 
 let api: TestApi;
 beforeAll(async () => {
-  api = await startTestApi();
+  // A bound of 4 records, so that the 5 filed here pass it unfiltered (the default is 2,000, config.ts).
+  api = await startTestApi({ env: { EXPORT_MAX_RECORDS: '4' } });
   const file = async (as: string, body: unknown) => expect((await api.call('POST', '/api/submissions', { as, body })).status).toBe(201);
   await file('sun-li', studySession({ topic: '学习习近平文化思想', date: '2026-03-10' }));
   await file('zhou-tao', studySession({ topic: '网络意识形态安全', date: '2026-05-10', recorder: 'xu-jing' }));
@@ -101,6 +102,17 @@ describe('exporting the register', () => {
     const cover: unknown[] = [];
     book.getWorksheet('封面')!.eachRow((row) => cover.push(...(row.values as unknown[])));
     expect(cover).toContain('0 条');
+  });
+
+  it('refuses a list past the bound with 413, asking to narrow the filters', async () => {
+    expect((await listed('sun-li', '')).length).toBe(5);
+    const res = await api.call('POST', '/api/submissions/export', { as: 'sun-li', body: {} });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.body.detail).toContain('超过 4 条');
+    expect(res.body.detail).toContain('缩小筛选范围');
+    // Exactly at the bound it exports.
+    expect((await exportAs('sun-li', { period: '2026' })).status).toBe(200);
   });
 
   it('refuses bad filters with problem+json naming the field', async () => {
