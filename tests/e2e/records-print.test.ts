@@ -50,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await api?.close();
+  // KEEP_PRINT=1 keeps the PDFs and workbooks to look at.
   if (!process.env.KEEP_PRINT) rmSync(dir, { recursive: true, force: true });
 });
 

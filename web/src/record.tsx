@@ -1,5 +1,5 @@
 /**
- * Filling in a new record, and one record: its fields, 修改, 撤回 and 修改历史. Loads the form
+ * Filling in a new record, and one record: its fields, 修改, 撤回, 修改历史 and 打印 (A4 sheet). Loads the form
  * code and the shared schema compiler (zod/mini), so it is a chunk of its own.
  */
 import { Fragment } from 'preact';

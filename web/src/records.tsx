@@ -3,7 +3,8 @@
  * address `#/records?form=&period=&person=&division=&review=&withdrawn=1&q=` (links.ts), every
  * filter applied by the API (GET /api/submissions), paged by its cursor. The office and the
  * secretary see the unit, a division head their division, everyone else their own records. The
- * office can restore a withdrawn record from here, with a reason.
+ * office can restore a withdrawn record from here, with a reason. 导出 Excel downloads the list
+ * under exactly these filters (POST /api/submissions/export).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordState } from '../../functions/core/records/record.js';
