@@ -246,11 +246,14 @@ function PrintSheet({ ctx, record, form, filer, state }: { ctx: Ctx; record: Rec
           </tr>
           <tr>
             <th scope="row">状态</th>
-            <td>
-              {state}
-              {record.review?.state === 'returned' && record.review.reason ? `（退回理由：${record.review.reason}）` : ''}
-            </td>
+            <td>{state}</td>
           </tr>
+          {record.review?.state === 'returned' && record.review.reason && (
+            <tr>
+              <th scope="row">退回理由</th>
+              <td>{record.review.reason}</td>
+            </tr>
+          )}
           <tr>
             <th scope="row">佐证材料</th>
             <td>{files.length ? files.map((a) => a.name).join('\n') : '无'}</td>
