@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { FIXED_NOW, startTestApi, type TestApi } from '../helpers/api.js';
 import { launch, SCREENSHOTS } from '../helpers/browser.js';
+import { fixture } from '../helpers/evidence.js';
 import { memberReport, studySession } from '../helpers/fixtures.js';
 import { openWorkbook } from '../helpers/ledger.js';
 
@@ -33,13 +34,22 @@ beforeAll(async () => {
   browser = await launch();
   expect(LONG.length).toBeGreaterThan(2500);
   expect(LONG.length).toBeLessThanOrEqual(5000);
-  // The office files a 代填 for li-na, then edits it once: the history has two lines.
+  // The office files a 代填 for li-na, edits it once and adds a photo: the history has three lines.
   const made = await api.call('POST', '/api/submissions', { as: 'sun-li', body: memberReport({ summary: LONG, topic: '分管领域意识形态工作汇报' }) });
   expect(made.status).toBe(201);
   const edited = await api.call('PUT', `/api/submissions/${made.body.id}`, { as: 'sun-li', body: { data: { ...made.body.data, remarks: '已补充材料' }, version: 1 } });
   expect(edited.status).toBe(200);
   reportId = made.body.id;
   reportNumber = made.body.number;
+  // One evidence file, as the page uploads it (the signed form POST), so the sheet lists its name.
+  const photo = fixture('photo.jpg');
+  const signed = await api.call('POST', `/api/submissions/${reportId}/attachments`, { as: 'sun-li', body: { name: '汇报现场照片.jpg', size: photo.length } });
+  expect(signed.status).toBe(201);
+  const form = new FormData();
+  for (const [k, v] of Object.entries(signed.body.upload.fields as Record<string, string>)) form.append(k, v);
+  form.append('file', new Blob([new Uint8Array(photo)]), '汇报现场照片.jpg');
+  expect((await fetch(new URL(signed.body.upload.url, api.url), { method: 'POST', body: form })).status).toBe(204);
+  expect((await api.call('POST', `/api/submissions/${reportId}/attachments/${signed.body.attachmentId}/finalise`, { as: 'sun-li' })).status).toBe(200);
   for (const [date, topic] of [
     ['2026-03-10', '学习习近平文化思想'],
     ['2026-05-10', '网络意识形态安全'],
@@ -77,7 +87,7 @@ describe('printing one record', () => {
       await page.goto(`${api.url}/#/records/${reportId}`);
       await page.getByRole('button', { name: '打印' }).waitFor();
       // The sheet's history is loaded before printing.
-      await page.locator('.print-history li').nth(1).waitFor({ state: 'attached' });
+      await page.locator('.print-history li').nth(2).waitFor({ state: 'attached' });
       const pdf = join(dir, `record-${size}.pdf`);
       writeFileSync(pdf, await page.pdf({ format: 'A4', preferCSSPageSize: true }));
       const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
@@ -94,6 +104,9 @@ describe('printing one record', () => {
       expect(flat).toContain('第1版');
       expect(flat).toContain('第2版');
       expect(flat).toMatch(/修改（备注）/);
+      expect(flat).toMatch(/第3版.*添加佐证材料（汇报现场照片\.jpg）/);
+      // The evidence row names the file (pdftotext reads the label column before the values).
+      expect(flat.match(/汇报现场照片\.jpg/g)?.length, 'the evidence file by name, in its row and the history').toBe(2);
       expect(flat).toMatch(/填表人：.*审核人：.*负责人：.*日期：/);
       // None of the frame, navigation or buttons.
       for (const word of ['跳到主要内容', '退出', '记录登记簿', '打印', '撤回', '填报台账']) expect(flat, word).not.toContain(word);

@@ -142,6 +142,16 @@ const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回', r
 const REVIEW_WORDS = { pending: '待审核', approved: '已审核', returned: '已退回' } as const;
 const personName = (ctx: Ctx, id: string) => ctx.org.people.find((p) => p.id === id)?.name ?? id;
 
+/** The file names an attach or detach added or took away (the history's before and after of `attachments`). */
+function filesChanged(h: HistoryEntry): string[] {
+  return h.changes
+    .filter((c) => c.field === 'attachments')
+    .flatMap((c) => {
+      const [before, after] = [(c.before ?? []) as string[], (c.after ?? []) as string[]];
+      return h.change === 'attach' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
+    });
+}
+
 function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }) {
   const r = useResource(() => api<{ items: (HistoryEntry & { byName: string })[] }>('GET', `/api/submissions/${id}/history`), [id]);
   const label = (key: string) => form.fields.find((f) => f.key === key)?.label ?? key;
@@ -164,13 +174,7 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
               </p>
               {(h.change === 'attach' || h.change === 'detach') && (
                 <ul>
-                  {h.changes
-                    .filter((c) => c.field === 'attachments')
-                    .flatMap((c) => {
-                      const [before, after] = [(c.before ?? []) as string[], (c.after ?? []) as string[]];
-                      return h.change === 'attach' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
-                    })
-                    .map((n) => (
+                  {filesChanged(h).map((n) => (
                       <li key={n}>{n}</li>
                     ))}
                 </ul>
@@ -198,6 +202,7 @@ function historyLine(h: HistoryEntry & { byName?: string }, ctx: Ctx, form: Form
   const what =
     h.change === 'update' && h.changes.length ? `${CHANGE_WORDS[h.change]}（${h.changes.map((c) => label(c.field)).join('、')}）`
     : h.change === 'review' && h.review ? `${CHANGE_WORDS[h.change]}：${REVIEW_WORDS[h.review.state]}`
+    : (h.change === 'attach' || h.change === 'detach') && filesChanged(h).length ? `${CHANGE_WORDS[h.change]}（${filesChanged(h).join('、')}）`
     : CHANGE_WORDS[h.change];
   return `${chineseDateTime(new Date(h.at))}　${h.byName ?? personName(ctx, h.by)}　${what}${h.reason ? `，理由：${h.reason}` : ''}`;
 }
