@@ -33,6 +33,13 @@ const EnvSchema = z.object({
   EVIDENCE_MAX_FILES: z.coerce.number().int().positive().max(500).default(30),
   /** How long a signed upload may be used: long enough for 20 MB over a slow phone link. */
   EVIDENCE_UPLOAD_SECONDS: z.coerce.number().int().min(60).max(3600).default(600),
+  /**
+   * The register's export (POST /api/submissions/export) answers in the response itself, so it is
+   * bounded: at most this many records, and a workbook of at most this many bytes, which base64
+   * keeps under the 6 MB a Lambda response may carry. Past either the answer is 413.
+   */
+  EXPORT_MAX_RECORDS: z.coerce.number().int().positive().max(5000).default(2000),
+  EXPORT_MAX_BYTES: z.coerce.number().int().positive().max(4_400_000).default(4_000_000),
   /** The worker function that runs jobs (its name or ARN), invoked asynchronously. */
   WORKER_FUNCTION: z.string().min(1).optional(),
   /** Locally, the runner's stand-in for Lambda's Invoke API; unset in the cloud. */

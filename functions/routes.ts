@@ -10,6 +10,8 @@ export interface RouteDef {
    * stale marker (functions/store/records.ts), so it needs PutItem even though it only answers GET.
    */
   repairsHeads?: true;
+  /** A POST that only reads (its body carries filters, not a change), so it is granted reads as a GET is. */
+  readsOnly?: true;
   /** Admits jobs and hands them to the worker (asynchronous invocation), so it may invoke it. */
   startsJobs?: true;
   /** What it does with the evidence bucket, so the stack grants exactly that (infra/cloud/constructs/evidence.ts). */
@@ -31,6 +33,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/organisation', entry: 'get-organisation' },
   { method: 'POST', path: '/api/submissions', entry: 'create-submission' },
   { method: 'GET', path: '/api/submissions', entry: 'list-submissions', repairsHeads: true },
+  { method: 'POST', path: '/api/submissions/export', entry: 'export-submissions', readsOnly: true, repairsHeads: true },
   { method: 'GET', path: '/api/submissions/{id}', entry: 'get-submission', repairsHeads: true },
   { method: 'POST', path: '/api/submissions/{id}/attachments', entry: 'create-attachment', evidence: 'sign' },
   { method: 'POST', path: '/api/submissions/{id}/attachments/{aid}/finalise', entry: 'finalise-attachment', evidence: 'finalise' },

@@ -130,7 +130,7 @@ export class TaizhangStack extends Stack {
         description: `Taizhang ${routes.map((r) => `${r.method} ${r.path}`).join(', ')}`,
         // No request compiles (the worker does): every API function has the same small defaults.
       });
-      const reads = routes.every((r) => r.method === 'GET');
+      const reads = routes.every((r) => r.method === 'GET' || r.readsOnly);
       const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads) ? 'read-repair' : 'read';
       useTable(fn, this.table, access);
       if (compiles) useBucket(fn, this.bucket);

@@ -36,6 +36,8 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-organisation': 'read',
   // Reads of records repair heads a crash left behind (a conditional put).
   'list-submissions': 'read-repair',
+  // The export reads the list as GET /api/submissions does, so it may repair a head too.
+  'export-submissions': 'read-repair',
   'get-compliance': 'read-repair',
   'get-my-obligations': 'read-repair',
   'get-assessment': 'read-repair',

@@ -263,6 +263,9 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/submissions',                        '/api/submissions?scope=mine',            200, 200, 200, 200, 200, 200],
   ['GET',    '/api/submissions',                        '/api/submissions?scope=division',        403, 403, 200, 200, 200, 200],
   ['GET',    '/api/submissions',                        '/api/submissions?scope=unit',            200, 403, 403, 200, 403, 200],
+  // The export reads the list with the list's rules (its rows are checked in records-export.test.ts).
+  ['POST',   '/api/submissions/export',                 '/api/submissions/export',                200, 200, 200, 200, 200, 200],
+  ['POST',   '/api/submissions/export',                 '/api/submissions/export?scope=unit',     200, 403, 403, 200, 403, 200],
   ['POST',   '/api/submissions/{id}/review',            `/api/submissions/${ABSENT_ID}/review`,   404, 404, 404, 404, 404, 404],
   ['POST',   '/api/submissions/{id}/restore',           `/api/submissions/${ABSENT_ID}/restore`,  404, 404, 404, 404, 404, 404],
   ['GET',    '/api/review-queue',                       '/api/review-queue',                      200, 403, 403, 200, 403, 200],
@@ -314,9 +317,14 @@ async function rosterBodyFor(method: string, route: string, role: Role): Promise
   return { version, title: `矩阵职务${n}` };
 }
 
-function bodyFor(method: string, route: string, role: Role): unknown {
+function bodyFor(method: string, route: string, role: Role, request = ''): unknown {
   if (method === 'POST' && route === '/api/submissions') return recordBody(role === 'other-unit' ? 'other-leader' : CALLER[role]);
   if (method === 'POST' && route === '/api/compilations') return { period: '2026-11' };
+  // The export takes the list's filters in its body; the request's ?scope= names the one sent.
+  if (route === '/api/submissions/export') {
+    const scope = new URL(request, 'http://x').searchParams.get('scope');
+    return { period: '2026', ...(scope ? { scope } : {}) };
+  }
   if (route === '/api/reminders/send') return { all: true };
   if (route === '/api/submissions/{id}/review') return { decision: 'approve', version: 1 };
   if (route === '/api/submissions/{id}/restore') return { reason: '矩阵测试恢复', version: 1 };
@@ -347,7 +355,7 @@ describe('every other route, for every caller', () => {
       for (const role of ROLE_ORDER) {
         const as = CALLER[role];
         const label = `${method} ${request} as the ${role} (${as})`;
-        const body = route.startsWith('/api/roster/') && method !== 'GET' && route !== '/api/roster/import' ? await rosterBodyFor(method, route, role) : bodyFor(method, route, role);
+        const body = route.startsWith('/api/roster/') && method !== 'GET' && route !== '/api/roster/import' ? await rosterBodyFor(method, route, role) : bodyFor(method, route, role, request);
         const writes = method !== 'GET';
         const before = writes ? await api.snapshot() : undefined;
         const log = vi.spyOn(console, 'log').mockImplementation(() => {});
@@ -476,6 +484,7 @@ function everyRoute(id: string): RouteRequest[] {
     if (r.method === 'PUT' && r.path === '/api/submissions/{id}') body = { data: studySession({ remarks: '令牌测试修改' }).data, version: 1 };
     if (r.method === 'PUT' && r.path.startsWith('/api/assessment/')) body = { score: 5, reason: '令牌测试评分' };
     if (r.method === 'POST' && r.path === '/api/compilations') body = { period: '2026-11' };
+    if (r.path === '/api/submissions/export') body = {};
     // Roster changes name version 0, long since stale: the control sees them reach the handler as 409.
     if (r.path === '/api/roster/people/{id}') path = '/api/roster/people/sun-li';
     if (r.path === '/api/roster/divisions/{id}') path = '/api/roster/divisions/office';
@@ -675,6 +684,8 @@ describe('bearer tokens', () => {
               ? 409
             : r.path === '/api/compilations' && r.method === 'POST'
               ? 202
+            : r.path === '/api/submissions/export'
+              ? 200
               : r.method === 'POST' && r.path !== '/api/reminders/send'
                 ? 201
                 : r.method === 'DELETE'

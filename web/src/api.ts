@@ -70,6 +70,33 @@ export async function download(path: string, fallbackName: string): Promise<Blob
     location.assign(((await res.json()) as { url: string }).url);
     return undefined;
   }
+  return save(res, fallbackName);
+}
+
+/**
+ * Posts a JSON body and saves the file the answer carries (the register's export): a refusal is an
+ * ApiError with the server's problem, as api() gives.
+ */
+export async function downloadPost(path: string, body: unknown, fallbackName: string): Promise<Blob> {
+  const h: Record<string, string> = { 'content-type': 'application/json' };
+  const token = session.token();
+  if (token) h.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(session.base + path, { method: 'POST', headers: h, body: JSON.stringify(body) });
+  } catch {
+    throw new ApiError({ status: 0, title: 'Network Error', detail: '网络连接失败，请检查网络后重试' });
+  }
+  if (res.status === 401) session.onUnauthorized();
+  if (!res.ok) {
+    const p = ((await res.json().catch(() => undefined)) ?? {}) as Partial<Problem>;
+    throw new ApiError({ status: res.status, title: p.title ?? res.statusText, detail: p.detail ?? `下载失败（${res.status}）`, errors: p.errors });
+  }
+  return save(res, fallbackName);
+}
+
+/** Saves a response's bytes under the name its Content-Disposition gives. */
+async function save(res: Response, fallbackName: string): Promise<Blob> {
   const blob = await res.blob();
   const disposition = res.headers.get('content-disposition') ?? '';
   const m = /filename\*=UTF-8''([^;]+)/i.exec(disposition);

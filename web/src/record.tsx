@@ -1,7 +1,8 @@
 /**
- * Filling in a new record, and one record: its fields, 修改, 撤回 and 修改历史. Loads the form
+ * Filling in a new record, and one record: its fields, 修改, 撤回, 修改历史 and 打印 (A4 sheet). Loads the form
  * code and the shared schema compiler (zod/mini), so it is a chunk of its own.
  */
+import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { HistoryEntry, RecordState } from '../../functions/core/records/record.js';
 import { parsePeriod, periodLabel } from '../../functions/core/periods.js';
@@ -10,6 +11,7 @@ import { api, ApiError, type FieldError } from './api.js';
 import { isOffice, type Ctx, type PageProps } from './app.js';
 import { display, RecordForm, toData, toValues, validate, type Values } from './form.js';
 import { dataAtVersion, mergeFields, resolveMerge, type Data, type MergeResult } from '../../functions/core/records/merge.js';
+import { chineseDate, chineseDateTime } from '../../functions/core/ledger/layout.js';
 import { registerHref } from './links.js';
 import { Evidence } from './evidence.js';
 import { Async, confirm, ErrorState, Page, Tabs, toast, useResource } from './ui/index.js';
@@ -140,6 +142,16 @@ const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回', r
 const REVIEW_WORDS = { pending: '待审核', approved: '已审核', returned: '已退回' } as const;
 const personName = (ctx: Ctx, id: string) => ctx.org.people.find((p) => p.id === id)?.name ?? id;
 
+/** The file names an attach or detach added or took away (the history's before and after of `attachments`). */
+function filesChanged(h: HistoryEntry): string[] {
+  return h.changes
+    .filter((c) => c.field === 'attachments')
+    .flatMap((c) => {
+      const [before, after] = [(c.before ?? []) as string[], (c.after ?? []) as string[]];
+      return h.change === 'attach' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
+    });
+}
+
 function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }) {
   const r = useResource(() => api<{ items: (HistoryEntry & { byName: string })[] }>('GET', `/api/submissions/${id}/history`), [id]);
   const label = (key: string) => form.fields.find((f) => f.key === key)?.label ?? key;
@@ -162,13 +174,7 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
               </p>
               {(h.change === 'attach' || h.change === 'detach') && (
                 <ul>
-                  {h.changes
-                    .filter((c) => c.field === 'attachments')
-                    .flatMap((c) => {
-                      const [before, after] = [(c.before ?? []) as string[], (c.after ?? []) as string[]];
-                      return h.change === 'attach' ? after.filter((n) => !before.includes(n)) : before.filter((n) => !after.includes(n));
-                    })
-                    .map((n) => (
+                  {filesChanged(h).map((n) => (
                       <li key={n}>{n}</li>
                     ))}
                 </ul>
@@ -187,6 +193,97 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
         </ol>
       )}
     </Async>
+  );
+}
+
+/** A history line for paper: 2026年11月28日 12:00 孙丽 修改（摘要、参加人员）. */
+function historyLine(h: HistoryEntry & { byName?: string }, ctx: Ctx, form: FormTemplate): string {
+  const label = (key: string) => form.fields.find((f) => f.key === key)?.label ?? (key === 'attachments' ? '佐证材料' : key);
+  const what =
+    h.change === 'update' && h.changes.length ? `${CHANGE_WORDS[h.change]}（${h.changes.map((c) => label(c.field)).join('、')}）`
+    : h.change === 'review' && h.review ? `${CHANGE_WORDS[h.change]}：${REVIEW_WORDS[h.review.state]}`
+    : (h.change === 'attach' || h.change === 'detach') && filesChanged(h).length ? `${CHANGE_WORDS[h.change]}（${filesChanged(h).join('、')}）`
+    : CHANGE_WORDS[h.change];
+  return `${chineseDateTime(new Date(h.at))}　${h.byName ?? personName(ctx, h.by)}　${what}${h.reason ? `，理由：${h.reason}` : ''}`;
+}
+
+/**
+ * The record on one A4 portrait sheet (DESIGN §13), shown only by the print stylesheet: the
+ * ledger's title, the unit, 记录编号, every field in full, 代填 and review, who changed what
+ * when, the evidence's file names and the signature block the workbooks print under a table.
+ */
+function PrintSheet({ ctx, record, form, filer, state }: { ctx: Ctx; record: RecordState; form: FormTemplate; filer: string; state: string }) {
+  const h = useResource(() => api<{ items: (HistoryEntry & { byName?: string })[] }>('GET', `/api/submissions/${record.id}/history`), [record.id, record.version]);
+  const files = record.attachments ?? [];
+  return (
+    <article class="print-sheet">
+      <h2 class="print-title">{form.ledgerTitle}</h2>
+      <p class="print-meta">
+        <span>填报单位（盖章）：{ctx.org.unit.name}</span>
+        <span>记录编号：{record.number ?? '—'}</span>
+      </p>
+      <table class="print-fields">
+        <tbody>
+          {form.fields.map((f) =>
+            // A long text takes the page's whole width under its label, so it reads as running text.
+            f.type === 'longtext' ? (
+              <Fragment key={f.key}>
+                <tr>
+                  <th scope="col" colSpan={2} class="print-wide">
+                    {f.label}
+                  </th>
+                </tr>
+                <tr>
+                  <td colSpan={2}>{display(f, record.data[f.key], ctx.org)}</td>
+                </tr>
+              </Fragment>
+            ) : (
+              <tr key={f.key}>
+                <th scope="row">{f.label}</th>
+                {/* Dates on paper are written 2026年11月2日, as the ledgers print them. */}
+                <td>{f.type === 'date' && typeof record.data[f.key] === 'string' ? chineseDate(record.data[f.key] as string) : display(f, record.data[f.key], ctx.org)}</td>
+              </tr>
+            ),
+          )}
+          <tr>
+            <th scope="row">填报</th>
+            <td>{filer}（{chineseDate(record.createdAt.slice(0, 10))}）</td>
+          </tr>
+          <tr>
+            <th scope="row">状态</th>
+            <td>{state}</td>
+          </tr>
+          {record.review?.state === 'returned' && record.review.reason && (
+            <tr>
+              <th scope="row">退回理由</th>
+              <td>{record.review.reason}</td>
+            </tr>
+          )}
+          <tr>
+            <th scope="row">佐证材料</th>
+            <td>{files.length ? files.map((a) => a.name).join('\n') : '无'}</td>
+          </tr>
+        </tbody>
+      </table>
+      <h3 class="print-sub">修改历史</h3>
+      {h.data ? (
+        <ol class="print-history">
+          {h.data.items.map((x) => (
+            <li key={x.version}>
+              第 {x.version} 版　{historyLine(x, ctx, form)}
+            </li>
+          ))}
+        </ol>
+      ) : (
+        <p>{h.error ? '修改历史未能读取，请在页面上查看。' : '正在读取修改历史…'}</p>
+      )}
+      <p class="print-signature">
+        <span>填表人：</span>
+        <span>审核人：</span>
+        <span>负责人：</span>
+        <span>日期：　　年　　月　　日</span>
+      </p>
+    </article>
   );
 }
 
@@ -416,6 +513,9 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
       actions={
         mode === 'view' && (
           <>
+            <button type="button" onClick={() => window.print()}>
+              打印
+            </button>
             {canEdit && (
               <button
                 type="button"
@@ -439,6 +539,7 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
         )
       }
     >
+      <PrintSheet ctx={ctx} record={record} form={form} filer={filer} state={state} />
       {record.review?.state === 'returned' && record.review.reason && <p class="notice">退回理由：{record.review.reason}</p>}
       {failure !== undefined && <ErrorState error={failure} />}
       {conflict && (

@@ -3,13 +3,14 @@
  * address `#/records?form=&period=&person=&division=&review=&withdrawn=1&q=` (links.ts), every
  * filter applied by the API (GET /api/submissions), paged by its cursor. The office and the
  * secretary see the unit, a division head their division, everyone else their own records. The
- * office can restore a withdrawn record from here, with a reason.
+ * office can restore a withdrawn record from here, with a reason. 导出 Excel downloads the list
+ * under exactly these filters (POST /api/submissions/export).
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { RecordState } from '../../functions/core/records/record.js';
 import { parsePeriod, periodLabel } from '../../functions/core/periods.js';
 import type { FormTemplate } from '../../functions/core/templates/templates.js';
-import { api, ApiError } from './api.js';
+import { api, ApiError, downloadPost } from './api.js';
 import { isOffice, isOversight, type Ctx, type Me, type PageProps } from './app.js';
 import { registerHref } from './links.js';
 import { ReasonDialog } from './reason.js';
@@ -196,17 +197,34 @@ export function RegisterPage({ ctx, route }: PageProps) {
   const [restoring, setRestoring] = useState<RecordState>();
   const period = filter.period && parsePeriod(filter.period) ? filter.period : undefined;
 
+  // The filters as the API takes them: the list's query, and the export's body.
+  const filters = (): Record<string, string> => {
+    const p: Record<string, string> = { scope };
+    if (filter.form) p.templateId = filter.form;
+    if (period) p.period = period;
+    if (filter.person) p.person = filter.person;
+    if (filter.division && scope === 'unit') p.division = filter.division;
+    if (filter.review) p.review = filter.review;
+    if (filter.withdrawn) p.withdrawn = '1';
+    if (filter.q) p.q = filter.q;
+    return p;
+  };
   const page = async (from?: string) => {
-    const p = new URLSearchParams({ scope, limit: '20' });
-    if (filter.form) p.set('templateId', filter.form);
-    if (period) p.set('period', period);
-    if (filter.person) p.set('person', filter.person);
-    if (filter.division && scope === 'unit') p.set('division', filter.division);
-    if (filter.review) p.set('review', filter.review);
-    if (filter.withdrawn) p.set('withdrawn', '1');
-    if (filter.q) p.set('q', filter.q);
+    const p = new URLSearchParams({ ...filters(), limit: '20' });
     if (from) p.set('cursor', from);
     return api<Answer>('GET', `/api/submissions?${p}`);
+  };
+  const [exporting, setExporting] = useState(false);
+  const exportList = async () => {
+    setExporting(true);
+    try {
+      await downloadPost('/api/submissions/export', filters(), '记录导出.xlsx');
+      toast('已导出当前筛选的记录。', 'success');
+    } catch (e) {
+      toast(e instanceof ApiError ? e.message : '导出未完成，请重试', 'error');
+    } finally {
+      setExporting(false);
+    }
   };
   const r = useResource(() => page(), [qs]);
   const pages = r.data ? [r.data, ...(later.qs === qs ? later.pages : [])] : [];
@@ -290,7 +308,16 @@ export function RegisterPage({ ctx, route }: PageProps) {
   const lead = scope === 'unit' ? '全单位的记录' : scope === 'division' ? `${ctx.me.division?.name ?? '本科室'}的记录` : '您填报的和关于您的记录';
   const narrowed = chips.length > 0;
   return (
-    <Page title={title} crumbs={[{ href: '#/', label: '首页' }]} lead={lead}>
+    <Page
+      title={title}
+      crumbs={[{ href: '#/', label: '首页' }]}
+      lead={lead}
+      actions={
+        <button type="button" aria-busy={exporting} disabled={exporting} onClick={exportList}>
+          {exporting ? '正在导出…' : '导出 Excel'}
+        </button>
+      }
+    >
       <FilterForm ctx={ctx} filter={filter} scope={scope} />
       {chips.length > 0 && (
         <ul class="row plain-list" aria-label="当前筛选条件">

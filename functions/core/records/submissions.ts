@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { conflict, forbidden, notFound, validationError } from '../errors.js';
 import { findPerson } from '../roster/organisation.js';
 import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from '../periods.js';
-import { InvalidCursorError, toHistory, type HistoryEntry, type ListScope, type RecordPage, type RecordState, type ReviewState } from './record.js';
+import { InvalidCursorError, toHistory, type HistoryEntry, type ListQuery as StoreListQuery, type ListScope, type RecordPage, type RecordState, type ReviewState } from './record.js';
 import { compileSchema, parseOrThrow } from '../templates/schema.js';
 import type { FormTemplate, Organisation, Person } from '../templates/templates.js';
 import type { Caller, Deps } from '../types.js';
@@ -320,21 +320,33 @@ const ListQuery = z.strictObject({
   q: z.string().trim().min(1, '关键词不能为空').max(50, '关键词最多 50 个字').optional(),
 });
 
-export async function listSubmissions(
+/** The export takes the list's filters in a JSON body, without paging (it reads the whole list). */
+const ExportQuery = ListQuery.omit({ cursor: true, limit: true });
+/** The filters as given, with the scope the caller's list is read at. */
+export type ParsedListQuery = Omit<z.infer<typeof ListQuery>, 'scope'> & { scope: 'mine' | 'division' | 'unit' };
+
+/**
+ * A register query (the list's filters) made into what the store reads, with the same scope
+ * rules for every use: the page of GET /api/submissions and the export. `where` is `query` or
+ * `body`, the place the filters came from, for the field errors.
+ */
+export async function resolveListFilter(
   deps: Deps,
   caller: Caller,
-  query: Record<string, string | undefined>,
-): Promise<RecordPage> {
+  input: unknown,
+  where: 'query' | 'body' = 'query',
+): Promise<{ org: Organisation; filter: ParsedListQuery; query: Omit<StoreListQuery, 'limit' | 'cursor'> }> {
   const { org, person } = await resolveCaller(deps, caller);
-  const q = parseOrThrow(ListQuery, query, ['query'], '查询参数有误');
+  const q: z.infer<typeof ListQuery> =
+    where === 'query' ? parseOrThrow(ListQuery, input, ['query'], '查询参数有误') : parseOrThrow(ExportQuery, input ?? {}, ['body'], '筛选条件有误');
   if (q.templateId !== undefined && !deps.catalog.form(q.templateId))
-    throw validationError('没有这个表单模板', [{ path: 'query.templateId', message: `表单模板「${q.templateId}」不存在` }]);
+    throw validationError('没有这个表单模板', [{ path: `${where}.templateId`, message: `表单模板「${q.templateId}」不存在` }]);
   if (q.division !== undefined && !org.divisions.some((d) => d.id === q.division))
-    throw validationError('没有这个科室', [{ path: 'query.division', message: `科室「${q.division}」不存在` }]);
+    throw validationError('没有这个科室', [{ path: `${where}.division`, message: `科室「${q.division}」不存在` }]);
   const period = q.period === undefined ? undefined : parsePeriod(q.period);
   if (q.period !== undefined && !period)
     throw validationError('期间格式有误', [
-      { path: 'query.period', message: '应为 2026、2026-H1、2026-Q3 或 2026-11 这样的期间' },
+      { path: `${where}.period`, message: '应为 2026、2026-H1、2026-Q3 或 2026-11 这样的期间' },
     ]);
   const wanted = q.scope ?? (seesWholeUnit(caller) ? 'unit' : person.division ? 'division' : 'mine');
   let scope: ListScope;
@@ -357,8 +369,10 @@ export async function listSubmissions(
   if (q.review) checks.push((r) => r.review?.state === q.review);
   if (keyword) checks.push((r) => searchText(org, r).includes(keyword));
   const bounds = period ? periodBounds(period) : undefined;
-  try {
-    const page = await deps.records.list({
+  return {
+    org,
+    filter: { ...q, scope: wanted },
+    query: {
       unit: caller.unit,
       scope,
       templateId: q.templateId,
@@ -366,9 +380,19 @@ export async function listSubmissions(
       ...(checks.length ? { filter: (r: RecordState) => checks.every((c) => c(r)) } : {}),
       start: bounds?.start,
       end: bounds?.end,
-      limit: q.limit ?? 20,
-      cursor: q.cursor,
-    });
+    },
+  };
+}
+
+/** GET /api/submissions: one page of the register, newest first. */
+export async function listSubmissions(
+  deps: Deps,
+  caller: Caller,
+  query: Record<string, string | undefined>,
+): Promise<RecordPage> {
+  const { filter, query: base } = await resolveListFilter(deps, caller, query);
+  try {
+    const page = await deps.records.list({ ...base, limit: filter.limit ?? 20, cursor: filter.cursor });
     // How much was read is the store's business; the page says only how far a cut-short search got.
     return { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), ...(page.searchedTo ? { searchedTo: page.searchedTo } : {}) };
   } catch (err) {
