@@ -11,7 +11,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../core/errors.js';
-import { subjectOf, type Roster, type RosterChange, type RosterVersion } from '../core/roster/roster.js';
+import { signInSubject, subjectOf, type Roster, type RosterChange, type RosterVersion } from '../core/roster/roster.js';
 import type { RosterStore } from '../core/roster/store.js';
 import type { Organisation } from '../core/templates/templates.js';
 import { isConditionFailed } from './client.js';
@@ -44,17 +44,17 @@ export function dynamoOrganisationStore(doc: DynamoDBDocumentClient, tableName: 
     // On a change, only the people whose subject is new or changed need a pointer.
     const changed = org.people.filter((p) => {
       const was = base?.people.find((b) => b.id === p.id);
-      return !was || subjectOf(was) !== subjectOf(p);
+      return signInSubject(p, issuer) !== undefined && (!was || signInSubject(was, issuer) !== signInSubject(p, issuer));
     });
     for (const person of changed) {
-      const key = { pk: keys.identity(issuer), sk: keys.identitySubject(subjectOf(person)) };
+      const key = { pk: keys.identity(issuer), sk: keys.identitySubject(signInSubject(person, issuer)!) };
       const have = await doc.send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }));
       if (have.Item?.unit === org.unit.id && have.Item?.person === person.id) continue;
       if (have.Item && have.Item.unit !== org.unit.id) {
         // Another unit's pointer stands only while that unit's roster still gives someone this subject.
         const theirs = await latest(have.Item.unit as string);
-        const holder = theirs?.org.people.find((p) => p.id === have.Item!.person && subjectOf(p) === subjectOf(person));
-        if (holder) throw conflict(`登录身份 ${subjectOf(person)} 已属于其他单位的人员`);
+        const holder = theirs?.org.people.find((p) => p.id === have.Item!.person && signInSubject(p, issuer) === signInSubject(person, issuer));
+        if (holder) throw conflict(`登录身份 ${signInSubject(person, issuer)} 已属于其他单位的人员`);
       }
       await doc.send(new PutCommand({ TableName: tableName, Item: { ...key, entity: 'identity', unit: org.unit.id, person: person.id } }));
     }

@@ -22,6 +22,9 @@ export async function loadOrganisation(doc: DynamoDBDocumentClient, tableName: s
   const org = parsed.data;
   if (!org.people.some((p) => p.roles.some((r) => r.role === 'office')))
     throw new Error(`${file}: nobody holds the office role, so nobody could manage the roster; name the first office person`);
+  // Through a deployed issuer a person signs in only by the subject entered for them.
+  if (!org.people.some((p) => p.subject && p.roles.some((r) => r.role === 'office')))
+    throw new Error(`${file}: no office person has a "subject", so nobody could sign in to manage the roster; put the first office person's sub (README, Users) in the file`);
   const written = await dynamoOrganisationStore(doc, tableName).putIfAbsent(org, issuer);
   return written
     ? `loaded ${org.unit.id}: ${org.divisions.length} divisions, ${org.people.length} people`

@@ -6,7 +6,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
 
-export const LOCAL_ISSUER = 'http://localhost/taizhang-local';
+import { LOCAL_ISSUER } from '../../functions/core/roster/roster.js';
+
+export { LOCAL_ISSUER };
 export const LOCAL_AUDIENCE = 'taizhang-local';
 const ALG = 'ES256';
 const CLOCK_SKEW_SECONDS = 60;

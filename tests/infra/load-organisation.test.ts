@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -22,13 +22,19 @@ afterAll(() => {
 
 describe('loading an organisation into the deployed table', () => {
   it('writes it once, then leaves it alone', async () => {
-    expect(await loadOrganisation(doc, tableName, example, ISSUER)).toMatch(/^loaded example-bureau: 5 divisions/);
-    expect(await loadOrganisation(doc, tableName, example, ISSUER)).toBe('example-bureau is already loaded; left unchanged');
+    // The bootstrap (README, Users): the first office person's subject, as the issuer printed it, in the file.
+    const org = JSON.parse(readFileSync(example, 'utf8'));
+    org.people = org.people.map((p: { id: string }) => (p.id === 'sun-li' ? { ...p, subject: 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6' } : p));
+    const file = join(dir, 'bootstrap.json');
+    writeFileSync(file, JSON.stringify(org));
+    expect(await loadOrganisation(doc, tableName, file, ISSUER)).toMatch(/^loaded example-bureau: 5 divisions/);
+    expect(await loadOrganisation(doc, tableName, file, ISSUER)).toBe('example-bureau is already loaded; left unchanged');
     const store = dynamoOrganisationStore(doc, tableName);
     expect((await store.get('example-bureau'))?.people.some((p) => p.id === 'li-na')).toBe(true);
-    // The bootstrap: the file's office person can be found by their token's issuer and subject.
-    expect(await store.whoIs(ISSUER, 'sun-li')).toEqual({ unit: 'example-bureau', person: 'sun-li' });
-    expect(await store.whoIs('https://other.example', 'sun-li')).toBeUndefined();
+    expect(await store.whoIs(ISSUER, 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toEqual({ unit: 'example-bureau', person: 'sun-li' });
+    expect(await store.whoIs('https://other.example', 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6')).toBeUndefined();
+    // Nobody is known to this issuer by roster id: only local sign-in names people so.
+    expect(await store.whoIs(ISSUER, 'li-na')).toBeUndefined();
   });
 
   it('refuses a file that names nobody in the office, since nobody could then manage the roster', async () => {
@@ -43,6 +49,10 @@ describe('loading an organisation into the deployed table', () => {
     );
     await expect(loadOrganisation(doc, tableName, file, ISSUER)).rejects.toThrow(/office role/);
     expect(await dynamoOrganisationStore(doc, tableName).get('no-office')).toBeUndefined();
+  });
+
+  it('refuses a file whose office people have no subject, since none of them could sign in', async () => {
+    await expect(loadOrganisation(doc, tableName, example, ISSUER)).rejects.toThrow(/no office person has a "subject"/);
   });
 
   it('refuses a file that does not match the organisation schema, naming the field', async () => {

@@ -5,7 +5,7 @@
 import { forbidden } from '../errors.js';
 import { shanghaiDate } from '../periods.js';
 import type { Caller } from '../types.js';
-import { personOn, rosterRolesOn, subjectOf } from './roster.js';
+import { personOn, rosterRolesOn, signInSubject } from './roster.js';
 import type { RosterStore } from './store.js';
 
 export const UNKNOWN_PERSON = '名册中没有您的登录身份，请联系办公室将您加入本单位的组织名册';
@@ -17,7 +17,7 @@ export async function callerFor(store: Pick<RosterStore, 'whoIs' | 'roster'>, is
   const roster = pointer && (await store.roster(pointer.unit));
   const person = roster?.org.people.find((p) => p.id === pointer!.person);
   // The pointer is an index only: the roster itself must still give this person this subject.
-  if (!roster || !person || subjectOf(person) !== subject) throw forbidden(UNKNOWN_PERSON);
+  if (!roster || !person || signInSubject(person, issuer) !== subject) throw forbidden(UNKNOWN_PERSON);
   const day = shanghaiDate(now);
   if (!personOn(roster.org, person.id, day)) throw forbidden(LEFT_PERSON);
   return { id: person.id, unit: roster.org.unit.id, roles: rosterRolesOn(roster.org, person.id, day), issuer };

@@ -46,8 +46,19 @@ export function rosterRolesOn(org: Organisation, id: string, day: string): Role[
   return person ? rolesOn(person, day) : [];
 }
 
-/** The subject a token must carry to sign in as the person: their own, or their id (local sign-in). */
+/** The subject that names the person in the roster: their own, or their id (unique in the unit either way). */
 export const subjectOf = (person: Person): string => person.subject ?? person.id;
+
+/** The issuer of local sign-in (infra/local/jwt.ts signs with it). */
+export const LOCAL_ISSUER = 'http://localhost/taizhang-local';
+
+/**
+ * The subject a token from `issuer` must carry to sign in as the person. Only local sign-in may
+ * name someone by roster id: an external issuer's own subjects could be usernames that happen to
+ * equal an id ("zhang-wei"), so a person without an entered subject cannot sign in through it.
+ */
+export const signInSubject = (person: Person, issuer: string): string | undefined =>
+  person.subject ?? (issuer === LOCAL_ISSUER ? person.id : undefined);
 
 const text = (max: number) => z.string().trim().min(1, '不能为空').max(max, `不能超过 ${max} 个字`);
 const role = z.strictObject({
