@@ -41,6 +41,7 @@ async function attach(id: string, as: string, name: string, bytes: Buffer) {
   expect((await fetch(new URL(signed.body.upload.url, api.url), { method: 'POST', body: form })).status).toBe(204);
   const fin = await api.call('POST', `/api/submissions/${id}/attachments/${signed.body.attachmentId}/finalise`, { as });
   expect(fin.status, JSON.stringify(fin.body)).toBe(200);
+  return { attachmentId: signed.body.attachmentId as string };
 }
 
 function readZip(file: string): Promise<{ name: string; bytes: Buffer; utf8: boolean }[]> {
@@ -111,7 +112,20 @@ describe('the archive job', () => {
     const other = await api.call('POST', '/api/submissions', { as: 'zhang-wei', body: studySession({ date: '2026-10-10' }) });
     for (const f of files.slice(0, 6)) await attach(report.body.id, 'li-na', f.name, f.bytes);
     for (const f of files.slice(6)) await attach(study.body.id, 'zhang-wei', f.name, f.bytes);
-    await attach(study.body.id, 'zhang-wei', '学习现场照片.jpg', fixture('photo.jpg'));
+    const photo = await attach(study.body.id, 'zhang-wei', '学习现场照片.jpg', fixture('photo.jpg'));
+    // The photo's preview (bytes unlike every file above) belongs to it and stays out of the archive.
+    const thumb = Buffer.concat([fixture('photo.jpg'), Buffer.from('preview')]);
+    const signedPreview = await api.call('POST', `/api/submissions/${study.body.id}/attachments`, {
+      as: 'zhang-wei',
+      body: { previewOf: photo.attachmentId, size: thumb.length, type: 'image/jpeg' },
+    });
+    expect(signedPreview.status, JSON.stringify(signedPreview.body)).toBe(201);
+    const previewForm = new FormData();
+    for (const [k, v] of Object.entries(signedPreview.body.upload.fields as Record<string, string>)) previewForm.append(k, v);
+    previewForm.append('file', new Blob([new Uint8Array(thumb)]), 'preview.jpg');
+    expect((await fetch(new URL(signedPreview.body.upload.url, api.url), { method: 'POST', body: previewForm })).status).toBe(204);
+    const previewed = await api.call('POST', `/api/submissions/${study.body.id}/attachments/${signedPreview.body.attachmentId}/finalise`, { as: 'zhang-wei' });
+    expect(previewed.status, JSON.stringify(previewed.body)).toBe(200);
     await attach(other.body.id, 'zhang-wei', '十月照片.jpg', fixture('photo.jpg'));
 
     const { job: compiled } = await api.compileWorkbook('sun-li', { period: '2026-11' });
@@ -149,6 +163,7 @@ describe('the archive job', () => {
     expect(await indexSheet(entries[0]!.bytes)).toEqual(expected);
     expect(entries.every((e) => e.utf8)).toBe(true);
     expect([...attached.keys()].some((n) => n.includes('十月'))).toBe(false);
+    expect(entries.some((e) => sha(e.bytes) === sha(thumb) || e.name.includes('预览'))).toBe(false);
 
     const listing = execFileSync('unzip', ['-l', file], { encoding: 'utf8', env: { ...process.env, LANG: 'C.UTF-8' } });
     for (const name of expected.keys()) expect(listing).toContain(name);
