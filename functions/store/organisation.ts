@@ -11,7 +11,7 @@
  */
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../core/errors.js';
-import { signInSubject, subjectOf, type Roster, type RosterChange, type RosterVersion } from '../core/roster/roster.js';
+import { signInSubject, type Roster, type RosterChange, type RosterVersion } from '../core/roster/roster.js';
 import type { RosterStore } from '../core/roster/store.js';
 import type { Organisation } from '../core/templates/templates.js';
 import { isConditionFailed } from './client.js';

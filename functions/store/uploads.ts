@@ -14,6 +14,8 @@ export interface PendingUploadItem extends PendingUpload {
   attachmentId: string;
   createdBy: string;
   createdAt: string;
+  /** Set when this upload is the preview of that (finalised, image) attachment. */
+  previewOf?: string;
 }
 
 export interface PendingUploadStore {
@@ -60,6 +62,7 @@ export function dynamoPendingUploads(doc: DynamoDBDocumentClient, tableName: str
         expiresAt: it.signedUntil as string,
         createdBy: it.createdBy as string,
         createdAt: it.createdAt as string,
+        ...(typeof it.previewOf === 'string' ? { previewOf: it.previewOf } : {}),
       };
     },
     async take(recordId, attachmentId) {

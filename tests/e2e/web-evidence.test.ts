@@ -101,6 +101,56 @@ describe('evidence on the phone', () => {
     await ctx.close();
   }, 120_000);
 
+  it('shows a small preview of a photo, made in the page and kept beside it, and none for a PDF', async () => {
+    const created = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport({ reportDate: '2026-11-05' }) });
+    const id = created.body.id as string;
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
+    const page = await ctx.newPage();
+    await page.clock.setFixedTime(new Date(FIXED_NOW));
+    const errors: Error[] = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.goto(api.url);
+    await page.getByRole('button', { name: /李娜/ }).click();
+    await page.locator('#main h1').waitFor();
+    await page.goto(`${api.url}/#/records/${id}`);
+    await page.getByRole('heading', { name: /佐证材料/ }).waitFor();
+    // A 1200 × 800 photo drawn in the page: its preview is 320 px on the long side.
+    const photo = Buffer.from(
+      await page.evaluate(async () => {
+        const c = document.createElement('canvas');
+        c.width = 1200;
+        c.height = 800;
+        const g = c.getContext('2d')!;
+        g.fillStyle = '#c00';
+        g.fillRect(0, 0, 1200, 800);
+        const blob = await new Promise<Blob>((ok) => c.toBlob((b) => ok(b!), 'image/jpeg', 0.9));
+        return [...new Uint8Array(await blob.arrayBuffer())];
+      }),
+    );
+    await page.getByTestId('evidence-files').setInputFiles([
+      { name: '学习现场.jpg', mimeType: 'image/jpeg', buffer: photo },
+      { name: '会议纪要.pdf', mimeType: 'application/pdf', buffer: fixture('minutes.pdf') },
+    ]);
+    const list = page.getByRole('list', { name: '佐证材料' });
+    const thumb = list.getByRole('img', { name: '学习现场.jpg' });
+    await thumb.waitFor({ timeout: 30_000 });
+    await expect.poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(320);
+    expect(await thumb.evaluate((img: HTMLImageElement) => img.naturalHeight)).toBe(213);
+    await expect.poll(() => list.locator('li').count(), { timeout: 30_000 }).toBe(2);
+    expect(await list.getByRole('img').count()).toBe(1);
+    expect(await page.getByRole('heading', { name: '佐证材料（2）' }).count()).toBe(1);
+    expect(await overflows(page)).toBe(false);
+    await screenshot(page, 'evidence-thumbnail-phone');
+
+    const record = (await api.call('GET', `/api/submissions/${id}`, { as: 'li-na' })).body;
+    const jpg = record.attachments.find((a: any) => a.name === '学习现场.jpg');
+    expect(jpg.preview).toMatchObject({ type: 'image/jpeg' });
+    expect(jpg.preview.size).toBeLessThan(jpg.size);
+    expect(record.attachments.find((a: any) => a.name === '会议纪要.pdf').preview).toBeUndefined();
+    expect(errors).toEqual([]);
+    await ctx.close();
+  }, 120_000);
+
   it("gives the office the period's archive (档案包) on the compilations page, with the record's evidence inside", async () => {
     // Its own record in its own period (October), with one photo attached through the API.
     const rec = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport({ reportDate: '2026-10-12' }) });

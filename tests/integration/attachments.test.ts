@@ -277,6 +277,85 @@ describe('bad evidence: each a clear 4xx, nothing half-attached', () => {
   });
 });
 
+describe('image previews: made by the page, kept beside the original, not evidence of their own', () => {
+  /** Signs, uploads and finalises a preview of `original`; returns the sign and finalise answers. */
+  async function preview(id: string, original: string, bytes: Buffer, as = 'li-na', type = 'image/jpeg') {
+    const signed = await api.call('POST', `/api/submissions/${id}/attachments`, { as, body: { previewOf: original, size: bytes.length, type } });
+    if (signed.status !== 201) return { signed, fin: undefined };
+    expect((await postForm(signed.body.upload, bytes, 'preview.jpg')).status).toBe(204);
+    const fin = await api.call('POST', `/api/submissions/${id}/attachments/${signed.body.attachmentId}/finalise`, { as });
+    return { signed, fin };
+  }
+
+  it('keeps a JPEG preview of a photo under the record, on its AttachmentRef, served through the same checked GET, past the file limit', async () => {
+    const id = await newRecord();
+    const photo = await attach(id, '学习现场照片.jpg', JPG);
+    await attach(id, '会议纪要.pdf', PDF);
+    await attach(id, '签到表.png', fixture('photo.png'));
+    // The record is at its limit of files; a preview is not one of them.
+    const thumb = fixture('photo.jpg');
+    const { signed, fin } = await preview(id, photo.attachmentId, thumb);
+    expect(signed.status, JSON.stringify(signed.body)).toBe(201);
+    expect(fin!.status, JSON.stringify(fin!.body)).toBe(200);
+    const previewId = signed.body.attachmentId as string;
+    expect(fin!.body.record.version).toBe(5);
+    expect(fin!.body.record.attachments).toHaveLength(MAX_FILES);
+    expect(fin!.body.attachment).toMatchObject({ id: photo.attachmentId, preview: { id: previewId, type: 'image/jpeg', size: thumb.length, sha256: sha(thumb) } });
+    expect(filesOf(id).sort()).toContain(`evidence/${previewId}`);
+    expect(filesOf(id).filter((f) => f.startsWith('uploads/'))).toEqual([]);
+
+    const res = await fetch(`${api.url}/api/submissions/${id}/attachments/${photo.attachmentId}?preview=1`, {
+      headers: { authorization: `Bearer ${await api.token('li-na')}` },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(302);
+    const file = await fetch(new URL(res.headers.get('location')!, api.url));
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(thumb)).toBe(true);
+    expect(file.headers.get('content-type')).toBe('image/jpeg');
+    expect(file.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(file.headers.get('content-disposition')).toContain(encodeURIComponent('学习现场照片_预览.jpg'));
+    // The original is still the original.
+    const orig = await api.call('GET', `/api/submissions/${id}/attachments/${photo.attachmentId}?link=1`, { as: 'li-na' });
+    expect(Buffer.from(await (await fetch(new URL(orig.body.url, api.url))).arrayBuffer()).equals(JPG)).toBe(true);
+    // Access is the record's: who may not see the record gets 404 for its preview too.
+    expectProblem(await api.call('GET', `/api/submissions/${id}/attachments/${photo.attachmentId}?preview=1&link=1`, { as: 'other-office' }), 404);
+
+    // One preview an image: a second is refused before anything is signed.
+    const again = await preview(id, photo.attachmentId, thumb);
+    expectProblem(again.signed, 409);
+    // The history shows no new file: the evidence list is unchanged by a preview.
+    const history = await api.call('GET', `/api/submissions/${id}/history`, { as: 'li-na' });
+    expect(history.body.items.at(-1)).toMatchObject({ version: 5, change: 'attach' });
+    expect(history.body.items.at(-1).changes ?? []).toEqual([]);
+  });
+
+  it('refuses a preview of a file that is not an image, of nothing, that is not a JPEG, or too big, leaving the record as it was', async () => {
+    const id = await newRecord();
+    const pdf = await attach(id, '会议纪要.pdf', PDF);
+    const photo = await attach(id, '学习现场照片.jpg', JPG);
+    const before = await current(id);
+
+    expectProblem((await preview(id, pdf.attachmentId, JPG)).signed, 415);
+    expectProblem((await preview(id, '01ARZ3NDEKTSV4RRFFQ69G5FAV', JPG)).signed, 404);
+    expectProblem((await preview(id, '../x', JPG)).signed, 400);
+    expectProblem((await preview(id, photo.attachmentId, fixture('photo.png'), 'li-na', 'image/png')).signed, 415);
+    expectProblem((await preview(id, photo.attachmentId, Buffer.alloc(512 * 1024 + 1, 0xff))).signed, 413);
+    // Declared a JPEG, but HTML arrives: refused at finalise and removed.
+    const html = await preview(id, photo.attachmentId, HTML);
+    expect(html.signed.status).toBe(201);
+    expectProblem(html.fin!, 415);
+    // Someone who can see the record but not change it.
+    expectProblem((await preview(id, photo.attachmentId, JPG, 'zhang-wei')).signed, 403);
+
+    const after = await current(id);
+    expect(after.version).toBe(before.version);
+    expect(after.attachments).toEqual(before.attachments);
+    expect(filesOf(id).sort()).toEqual([`evidence/${pdf.attachmentId}`, `evidence/${photo.attachmentId}`].sort());
+    expectProblem(await api.call('GET', `/api/submissions/${id}/attachments/${photo.attachmentId}?preview=1`, { as: 'li-na' }), 404);
+  });
+});
+
 describe('the same attachment path against S3 (s3rver) and the local store', () => {
   const dir = mkdtempSync(join(tmpdir(), 's3rver-attachments-'));
   let server: S3rver;

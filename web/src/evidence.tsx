@@ -70,6 +70,68 @@ export async function downscale(file: File): Promise<File> {
   return new File([blob], file.name.replace(/\.[^.]+$/, '') + '.jpg', { type: 'image/jpeg' });
 }
 
+/** The long side of the small preview shown in the page, and its JPEG quality. */
+export const PREVIEW_LONG_SIDE = 320;
+export const PREVIEW_QUALITY = 0.8;
+
+/**
+ * A small JPEG of a photo for the page (the Lambda has no image library, so the browser makes it
+ * at upload time). HEIC and others this browser cannot decode get none.
+ */
+export async function makePreview(file: File): Promise<File | undefined> {
+  if (!/^image\/(jpeg|png|webp)$/.test(file.type)) return undefined;
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
+  } catch {
+    return undefined;
+  }
+  const scale = Math.min(1, PREVIEW_LONG_SIDE / Math.max(bitmap.width, bitmap.height));
+  const canvas = document.createElement('canvas');
+  canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+  canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise<Blob | null>((ok) => canvas.toBlob(ok, 'image/jpeg', PREVIEW_QUALITY));
+  return blob ? new File([blob], 'preview.jpg', { type: 'image/jpeg' }) : undefined;
+}
+
+/**
+ * The preview's bytes as a data: URL. The page's CSP allows images from 'self' and data: only, and
+ * in the cloud the signed link is the bucket's (whose CORS lets the page GET it, as connect-src does).
+ */
+async function previewDataUrl(link: string): Promise<string> {
+  const res = await fetch(link);
+  if (!res.ok) throw new Error(`预览图下载失败（${res.status}）`);
+  const blob = await res.blob();
+  if (blob.type && blob.type !== 'image/jpeg') throw new Error('预览图不是 JPEG 图片');
+  return new Promise((ok, fail) => {
+    const reader = new FileReader();
+    reader.onload = () => ok(String(reader.result));
+    reader.onerror = () => fail(reader.error);
+    reader.readAsDataURL(new Blob([blob], { type: 'image/jpeg' }));
+  });
+}
+
+/** An image's preview, fetched through the record's own access-checked GET. */
+function Thumb({ record, attachment }: { record: string; attachment: AttachmentRef }) {
+  const [url, setUrl] = useState<string>();
+  useEffect(() => {
+    let live = true;
+    api<{ url: string }>('GET', `/api/submissions/${record}/attachments/${attachment.id}?preview=1&link=1`)
+      .then((out) => previewDataUrl(out.url))
+      .then(
+        (data) => live && setUrl(data),
+        // No thumbnail is no loss: the name and 下载 are beside it.
+        () => {},
+      );
+    return () => {
+      live = false;
+    };
+  }, [record, attachment.id, attachment.preview?.id]);
+  return url ? <img class="evidence-thumb" src={url} alt={attachment.name} loading="lazy" /> : null;
+}
+
 /** The form POST with progress (fetch reports none for uploads). */
 function postForm(signed: Signed, file: File, onProgress: (sent: number) => void): Promise<void> {
   return new Promise((ok, fail) => {
@@ -138,8 +200,23 @@ export function Evidence({ record, canEdit, onChange }: { record: RecordState; c
       await finalise(signed.attachmentId, file.name);
       setItems((list) => list.filter((x) => x.key !== item.key));
       toast(`已添加：${file.name}`, 'success');
+      await sendPreview(signed.attachmentId, file);
     } catch (e) {
       update(item.key, { state: 'failed', error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  /** The preview of a photo just attached, by the same sign/POST/finalise path; the photo stands without it. */
+  async function sendPreview(original: string, file: File) {
+    try {
+      const preview = await makePreview(file);
+      if (!preview) return;
+      const signed = await api<Signed>('POST', `/api/submissions/${record.id}/attachments`, { previewOf: original, size: preview.size, type: preview.type });
+      await postForm(signed, preview, () => {});
+      savePending(record.id, [...loadPending(record.id), { attachmentId: signed.attachmentId, name: `${file.name} 的预览图` }]);
+      await finalise(signed.attachmentId, file.name);
+    } catch {
+      // A photo without its thumbnail is still attached; the list shows its name.
     }
   }
 
@@ -183,8 +260,11 @@ export function Evidence({ record, canEdit, onChange }: { record: RecordState; c
         <ul class="plain-list stack-sm" aria-label="佐证材料">
           {attachments.map((a) => (
             <li key={a.id} class="row-between">
-              <span>
-                {a.name} <span class="muted">{sizeText(a.size)}</span>
+              <span class="row">
+                {a.preview && <Thumb record={record.id} attachment={a} />}
+                <span>
+                  {a.name} <span class="muted">{sizeText(a.size)}</span>
+                </span>
               </span>
               <span class="row">
                 <button type="button" onClick={() => download(a)}>

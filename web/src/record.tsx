@@ -177,6 +177,8 @@ function History({ ctx, id, form }: { ctx: Ctx; id: string; form: FormTemplate }
                   {filesChanged(h).map((n) => (
                       <li key={n}>{n}</li>
                     ))}
+                  {/* A version that set an image's preview names no file of its own. */}
+                  {h.change === 'attach' && !h.changes.some((c) => c.field === 'attachments') && <li>图片预览</li>}
                 </ul>
               )}
               {h.change === 'update' && (

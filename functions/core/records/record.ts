@@ -25,6 +25,19 @@ export interface AttachmentRef {
   sha256: string;
   addedAt: string;
   addedBy: string;
+  /**
+   * A small JPEG of an image, made in the browser at upload time and kept beside the original
+   * under the record's prefix; not evidence of its own (not counted, listed or archived).
+   */
+  preview?: AttachmentPreview;
+}
+
+/** The stored preview of an image attachment: its own key id, and what finalise found in it. */
+export interface AttachmentPreview {
+  id: string;
+  type: string;
+  size: number;
+  sha256: string;
 }
 /** `attach` and `detach` add or remove one piece of evidence (DESIGN §11). */
 export type ChangeKind = 'create' | 'update' | 'withdraw' | 'review' | 'restore' | 'attach' | 'detach';
