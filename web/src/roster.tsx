@@ -10,7 +10,8 @@ import { api, ApiError } from './api.js';
 import type { PageProps } from './app.js';
 import { Async, confirm, DataTable, Dialog, ErrorNote, Page, toast, useResource } from './ui/index.js';
 
-type Roster = Organisation & { version: number };
+/** `accounts` says how people sign in where this runs: Cognito invites by e-mail or phone, an external issuer needs the subject. */
+type Roster = Organisation & { version: number; accounts?: 'cognito' | 'external' | 'local' };
 type Person = Organisation['people'][number];
 
 /** The Shanghai calendar day, as the roster's dates are. */
@@ -172,7 +173,7 @@ function DivisionDialog({ onClose, save }: { onClose(): void; save: Save<{ id: s
 }
 
 function PersonDialog({ roster, day, onClose, save }: { roster: Roster; day: string; onClose(): void; save: Save<Record<string, unknown> & { name: string }> }) {
-  const [v, setV] = useState({ id: '', name: '', title: '', division: '', role: '', from: day });
+  const [v, setV] = useState({ id: '', name: '', title: '', division: '', role: '', from: day, email: '', phone: '', subject: '' });
   const set = (k: keyof typeof v) => (e: { currentTarget: { value: string } }) => setV({ ...v, [k]: e.currentTarget.value });
   const s = useSubmit();
   const body = () => ({
@@ -181,6 +182,9 @@ function PersonDialog({ roster, day, onClose, save }: { roster: Roster; day: str
     title: v.title,
     ...(v.division ? { division: v.division } : {}),
     roles: v.role ? [{ role: v.role, from: v.from }] : [],
+    ...(roster.accounts === 'cognito' && v.email ? { email: v.email } : {}),
+    ...(roster.accounts === 'cognito' && v.phone ? { phone: v.phone } : {}),
+    ...(roster.accounts === 'external' ? { subject: v.subject } : {}),
   });
   return (
     <Dialog open title="添加人员" onClose={onClose} actions={<Actions busy={s.busy} onClose={onClose} form="person-form" />}>
@@ -209,6 +213,20 @@ function PersonDialog({ roster, day, onClose, save }: { roster: Roster; day: str
         </select>
         <label for="person-from">角色开始日期</label>
         <input id="person-from" type="date" value={v.from} onInput={set('from')} />
+        {roster.accounts === 'cognito' && (
+          <>
+            <label for="person-email">电子邮箱（发送登录邀请，只交给登录服务，不存入名册）</label>
+            <input id="person-email" type="email" autocomplete="off" value={v.email} onInput={set('email')} />
+            <label for="person-phone">手机号（可选，如 +8613800138000）</label>
+            <input id="person-phone" type="tel" autocomplete="off" value={v.phone} onInput={set('phone')} />
+          </>
+        )}
+        {roster.accounts === 'external' && (
+          <>
+            <label for="person-subject">登录身份（统一身份认证中此人的 sub）</label>
+            <input id="person-subject" value={v.subject} required onInput={set('subject')} />
+          </>
+        )}
         <ErrorNote error={s.error} />
       </form>
     </Dialog>
