@@ -2,6 +2,7 @@
  * What the office and each person see of the obligations: compliance for a period, what the
  * caller owes now, the assessment sheet, manual scores and reminders.
  */
+import { checkScore } from './score.js';
 import { z } from 'zod';
 import { assess, type AssessmentSheet } from './assessment.js';
 import { complianceFor, rowsFor, type ComplianceReport, type ComplianceRow } from './compliance.js';
@@ -147,15 +148,6 @@ const ScoreBody = z.strictObject({
     .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(s), '含有不允许的控制字符'),
 });
 
-/** A score as the sheet prints it: a number in [0, standard] with at most one decimal, or why not. */
-export function scoreProblem(score: number, standard: number): string | undefined {
-  const range = `应为 0 至 ${standard} 之间的数，最多一位小数`;
-  if (!Number.isFinite(score) || score < 0 || score > standard) return range;
-  // Scores are tenths: 7.5 yes, 7.25 no (compared in tenths, so 0.1 + 0.2 style noise does not count).
-  if (Math.abs(score * 10 - Math.round(score * 10)) > 1e-9) return range;
-  return undefined;
-}
-
 /** Sets the office's score for one item, or with {clear: true} clears an override; old entries stay. */
 export async function setScore(deps: Deps, caller: Caller, periodText: string, itemId: string, body: unknown) {
   await resolveCaller(deps, caller);
@@ -167,8 +159,9 @@ export async function setScore(deps: Deps, caller: Caller, periodText: string, i
   if (input.clear && input.score !== undefined)
     throw validationError('清除评分时不能同时给分', [{ path: 'score', message: '清除评分时不要填写分数' }]);
   if (!input.clear && input.score === undefined) throw validationError('请填写分数', [{ path: 'score', message: '此项为必填项' }]);
-  const problem = input.score === undefined ? undefined : scoreProblem(input.score, item.standard);
-  if (problem) throw validationError('分数有误', [{ path: 'score', message: problem }]);
+  // The same rule and words as the score box (core/compliance/score.ts).
+  const checked = input.score === undefined ? undefined : checkScore(input.score, item.standard);
+  if (checked && !checked.ok) throw validationError('分数有误', [{ path: 'score', message: checked.message }]);
   if (input.clear && item.method === 'manual')
     throw validationError('人工评分项目须给出分数', [{ path: 'score', message: '此项为人工评分，不能清除，只能改分' }]);
   const canonical = formatPeriod(period);
