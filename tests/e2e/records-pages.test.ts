@@ -225,8 +225,9 @@ describe('the register', () => {
       await screenshot(page, `register-from-matrix-${size}`);
       expect(await overflows(page)).toBe(false);
       await table.getByRole('link', { name: own.number }).click();
-      await page.getByText(own.number).first().waitFor();
-      expect(await page.title()).toMatch(/^班子成员专题汇报/);
+      // The number is on the register too: wait for the record's own page, not for the text.
+      await expect.poll(() => page.url()).toContain(`#/records/${own.id}`);
+      await expect.poll(() => page.title()).toMatch(/^班子成员专题汇报/);
 
       await page.goto(`${api.url}/#/office/compliance?period=2026-H2`);
       const missing = page.getByRole('region', { name: '缺报名单' });
