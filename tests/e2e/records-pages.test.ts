@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { FIXED_NOW, startTestApi, type TestApi } from '../helpers/api.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
 import { axeViolations } from '../helpers/a11y.js';
-import { launch, overflows, screenshot } from '../helpers/browser.js';
+import { launch, overflows, screenshot, signIn as signInAs } from '../helpers/browser.js';
 
 let api: TestApi;
 let browser: Browser;
@@ -27,20 +27,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function signIn(user: string, viewport: { width: number; height: number }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await ctx.newPage();
-  await page.clock.setFixedTime(new Date(FIXED_NOW));
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  await page.goto(api.url + '/');
-  await page.getByRole('button', { name: NAMES[user] }).click();
-  // The sign-in screen has an h1 too: wait for the frame's navigation, which only a signed-in person has.
-  await page.locator('a[href="#/new"]').first().waitFor({ state: 'attached' });
-  await page.locator('#main h1').waitFor();
-  return page;
-}
+const signIn = (user: string, viewport: { width: number; height: number }) => signInAs(browser, api.url, NAMES[user]!, viewport);
 
 /** Unfolds the register's filters where a phone has folded them. */
 async function openFilters(page: Page) {

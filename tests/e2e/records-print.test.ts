@@ -8,9 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { FIXED_NOW, startTestApi, type TestApi } from '../helpers/api.js';
-import { launch, SCREENSHOTS } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+import { launch, SCREENSHOTS, signIn as signInAs } from '../helpers/browser.js';
 import { fixture } from '../helpers/evidence.js';
 import { memberReport, studySession } from '../helpers/fixtures.js';
 import { openWorkbook } from '../helpers/ledger.js';
@@ -64,19 +64,7 @@ afterAll(async () => {
   if (!process.env.KEEP_PRINT) rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(user: string, viewport: { width: number; height: number }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  const page = await ctx.newPage();
-  await page.clock.setFixedTime(new Date(FIXED_NOW));
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  await page.goto(api.url + '/');
-  await page.getByRole('button', { name: NAMES[user] }).click();
-  await page.locator('a[href="#/new"]').first().waitFor({ state: 'attached' });
-  await page.locator('#main h1').waitFor();
-  return page;
-}
+const signIn = (user: string, viewport: { width: number; height: number }) => signInAs(browser, api.url, NAMES[user]!, viewport, { acceptDownloads: true });
 
 const squeeze = (s: string) => s.replace(/\s+/g, '');
 

@@ -3,9 +3,9 @@
  * role, and that person signs in on a phone and files a record with exactly the roster's rights.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { FIXED_NOW, startTestApi, type TestApi } from '../helpers/api.js';
-import { launch, overflows, screenshot } from '../helpers/browser.js';
+import type { Browser } from 'playwright-core';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+import { launch, overflows, screenshot, signIn as signInAs } from '../helpers/browser.js';
 
 let api: TestApi;
 let browser: Browser;
@@ -21,18 +21,7 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function signIn(name: RegExp, viewport: { width: number; height: number }): Promise<Page> {
-  const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await ctx.newPage();
-  await page.clock.setFixedTime(new Date(FIXED_NOW));
-  page.on('pageerror', (e) => {
-    throw e;
-  });
-  await page.goto(api.url + '/');
-  await page.getByRole('button', { name }).click();
-  await page.locator('#main h1').waitFor();
-  return page;
-}
+const signIn = (name: RegExp, viewport: { width: number; height: number }) => signInAs(browser, api.url, name, viewport);
 
 describe('the roster page', () => {
   it('lets the office add a division and a person with a role, and that person then signs in and files', async () => {
