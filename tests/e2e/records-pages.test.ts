@@ -276,7 +276,8 @@ describe('the review queue', () => {
       await expect.poll(() => returned.innerText()).toContain('退回理由：请补充存在问题和下一步措施');
       if (size === 'phone') await screenshot(filer, 'home-returned-phone');
       await returned.getByRole('link', { name: new RegExp(c.number) }).click();
-      // The home page shows the same words: wait until it has gone before reading the record's own.
+      // The home page lists this run's and the phone run's returned records with the same reason, so read
+      // the record's own only once the home page has gone.
       await returned.waitFor({ state: 'detached' });
       await filer.getByText('退回理由：请补充存在问题和下一步措施').waitFor();
       await filer.context().close();
