@@ -68,4 +68,9 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/archives', entry: 'list-archives' },
   { method: 'GET', path: '/api/archives/{id}', entry: 'get-archive' },
   { method: 'GET', path: '/api/archives/{id}/file', entry: 'get-archive-file' },
+  // Rectification (整改销号, DESIGN §15): items are made from inspections' findings, so there is no create.
+  { method: 'GET', path: '/api/rectifications', entry: 'list-rectifications', repairsHeads: true },
+  { method: 'GET', path: '/api/rectifications/{id}', entry: 'get-rectification', repairsHeads: true },
+  { method: 'PUT', path: '/api/rectifications/{id}', entry: 'update-rectification' },
+  { method: 'POST', path: '/api/rectifications/{id}/transition', entry: 'transition-rectification' },
 ];

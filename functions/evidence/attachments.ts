@@ -7,7 +7,8 @@ import { ulid } from 'ulid';
 import { evidenceType, planUpload, typeOfMime, type EvidenceLimits } from '../core/evidence/index.js';
 import { AppError, conflict, forbidden, notFound, validationError } from '../core/errors.js';
 import type { AttachmentRef, ChangeKind, RecordState } from '../core/records/record.js';
-import { canEdit, getSubmission } from '../core/records/submissions.js';
+import { canEdit, getSubmission, resolveCaller } from '../core/records/submissions.js';
+import { isResponsible } from '../core/rectification/items.js';
 import type { Caller, Deps } from '../core/types.js';
 import { evidenceKeys, finaliseUpload, type EvidenceBlobStore, type SignedUpload } from '../store/evidence-blobs.js';
 import type { PendingUploadItem, PendingUploadStore } from '../store/uploads.js';
@@ -22,9 +23,16 @@ const ATTEMPTS = 5;
 
 async function changeable(deps: Deps, caller: Caller, id: string): Promise<RecordState> {
   const record = await getSubmission(deps, caller, id);
-  if (!canEdit(caller, record)) throw forbidden('只能为自己提交的记录添加或删除佐证材料');
+  if (!canEdit(caller, record) && !(await headOfItem(deps, caller, record))) throw forbidden('只能为自己提交的记录添加或删除佐证材料');
   if (record.status === 'withdrawn') throw conflict('这条记录已撤回，不能再添加或删除佐证材料（已有的佐证材料仍保留）');
   return record;
+}
+
+/** A rectification item's evidence is also its division head's to add (they report for the division, DESIGN §15). */
+async function headOfItem(deps: Deps, caller: Caller, record: RecordState): Promise<boolean> {
+  if (!deps.catalog.form(record.templateId)?.rectification) return false;
+  const { person } = await resolveCaller(deps, caller);
+  return isResponsible(caller, person, record);
 }
 
 const noSuchAttachment = () => notFound('找不到这个佐证材料');

@@ -57,6 +57,9 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'list-archives': 'read',
   'get-archive': 'read',
   'get-archive-file': 'read',
+  // Rectification items are records: reading them may repair a head.
+  'list-rectifications': 'read-repair',
+  'get-rectification': 'read-repair',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 /** Written out by hand: the people routes, which keep Cognito accounts in step with the roster. */

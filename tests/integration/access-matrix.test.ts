@@ -300,6 +300,11 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/archives',                           '/api/archives?period=2026-11',           200, 403, 403, 200, 403, 200],
   ['GET',    '/api/archives/{id}',                      '/api/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',          404, 403, 403, 404, 403, 404],
   ['GET',    '/api/archives/{id}/file',                 '/api/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file',     404, 403, 403, 404, 403, 404],
+  // Everyone has a list of the items they may see (tests/integration/rectification.test.ts has each role's items and steps).
+  ['GET',    '/api/rectifications',                     '/api/rectifications',                    200, 200, 200, 200, 200, 200],
+  ['GET',    '/api/rectifications/{id}',                `/api/rectifications/${ABSENT_ID}`,       404, 404, 404, 404, 404, 404],
+  ['PUT',    '/api/rectifications/{id}',                `/api/rectifications/${ABSENT_ID}`,       404, 404, 404, 404, 404, 404],
+  ['POST',   '/api/rectifications/{id}/transition',     `/api/rectifications/${ABSENT_ID}/transition`, 404, 404, 404, 404, 404, 404],
 ];
 
 const CALLER_DIVISION: Record<string, string | undefined> = { 'zhou-tao': 'policy', 'sun-li': 'office', 'xu-jing': 'policy', 'other-office': 'office' };
@@ -331,6 +336,8 @@ function bodyFor(method: string, route: string, role: Role, request = ''): unkno
   if (method === 'POST' && route === '/api/archives') return { period: '2025-01' };
   if (method === 'POST' && route === '/api/submissions/{id}/attachments') return { name: '签到表.jpg', size: 1000 };
   if (route === '/api/assessment/{period}/items/{itemId}') return { score: role === 'office' ? 8 : 3, reason: `${CALLER[role]} 的评分` };
+  if (method === 'PUT' && route === '/api/rectifications/{id}') return { measures: '矩阵测试', version: 1 };
+  if (route === '/api/rectifications/{id}/transition') return { action: 'report', measures: '矩阵测试', version: 1 };
   return undefined;
 }
 
@@ -495,6 +502,8 @@ function everyRoute(id: string): RouteRequest[] {
     if (r.path === '/api/submissions/{id}/restore') body = { reason: '令牌测试恢复', version: 1 };
     if (r.method === 'POST' && r.path === '/api/archives') body = { period: '2025-01' };
     if (r.method === 'POST' && r.path === '/api/submissions/{id}/attachments') body = { name: '签到表.jpg', size: 1000 };
+    if (r.method === 'PUT' && r.path === '/api/rectifications/{id}') body = { measures: '令牌测试', version: 1 };
+    if (r.path === '/api/rectifications/{id}/transition') body = { action: 'report', measures: '令牌测试', version: 1 };
     return { method: r.method, path, route: `${r.method} ${r.path}`, body };
   });
 }
@@ -673,7 +682,8 @@ describe('bearer tokens', () => {
           `${r.method} ${r.path}`,
           // The compilation routes are asked for a record's id, which names no compilation: 404 past the token.
           // So are the archive routes, and the attachment routes name an attachment the record does not have.
-          r.path.startsWith('/api/compilations/{id}') || r.path.startsWith('/api/archives/{id}') || r.path.includes('{aid}')
+          // A record's id names no rectification item either.
+          r.path.startsWith('/api/compilations/{id}') || r.path.startsWith('/api/archives/{id}') || r.path.includes('{aid}') || r.path.startsWith('/api/rectifications/{id}')
             ? 404
             : r.path === '/api/roster/import' && r.method === 'POST'
               ? 415

@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('templates and identity', () => {
-  it('lists every form template', async () => {
+  it('lists every form template, the internal rectification items marked so', async () => {
     const res = await api.call('GET', '/api/templates', { as: 'li-na' });
     expect(res.status).toBe(200);
     expect(res.body.items.map((f: { id: string }) => f.id)).toEqual([
@@ -19,9 +19,11 @@ describe('templates and identity', () => {
       'opinion-response',
       'party-group-meeting',
       'position-check',
+      'rectification',
       'situation-analysis',
       'study-session',
     ]);
+    expect(res.body.items.filter((f: { internal?: boolean }) => f.internal).map((f: { id: string }) => f.id)).toEqual(['rectification']);
   });
 
   it('returns one template and 404 for an unknown one', async () => {

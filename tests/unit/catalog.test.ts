@@ -42,7 +42,7 @@ describe('catalog', () => {
   describe('the shipped templates', () => {
     const catalog = readCatalog(TEMPLATES);
 
-    it('hold the eight forms in file-name order', () => {
+    it('hold the nine forms in file-name order', () => {
       expect(catalog.forms.map((f) => f.id)).toEqual([
         'democratic-life',
         'inspection',
@@ -50,6 +50,7 @@ describe('catalog', () => {
         'opinion-response',
         'party-group-meeting',
         'position-check',
+        'rectification',
         'situation-analysis',
         'study-session',
       ]);
@@ -104,7 +105,7 @@ describe('catalog', () => {
     const fieldIndex = (form: FormJson, key: string) => indexOf(form.fields, (f) => f.key === key, `field ${key}`);
 
     it('reads fine while it is still unchanged', () => {
-      expect(readCatalog(dir).forms).toHaveLength(8);
+      expect(readCatalog(dir).forms).toHaveLength(9);
     });
 
     it('names the file that is not valid JSON', () => {

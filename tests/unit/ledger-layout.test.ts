@@ -99,9 +99,19 @@ describe('ledger columns', () => {
       expect(f.ledger?.print, f.id).toBeDefined();
       const byKey = new Map(f.fields.map((x) => [x.key, x.label]));
       // After 序号 and 记录编号, before the review and 代填 columns the form asks for and 填报人, 填报时间.
-      const tail = 2 + (f.review ? 2 : 0) + (f.subjectField ? 1 : 0);
+      const tail = 2 + (f.review ? 2 : 0) + (f.subjectField ? 1 : 0) + (f.ledger?.evidenceCount ? 1 : 0);
       expect(headers.slice(2, -tail)).toEqual(f.ledger!.print!.map((k) => byKey.get(k)));
     }
+  });
+
+  it('adds a 佐证材料（件） column with each record’s evidence count where the template asks for it', () => {
+    const counted = { ...form, ledger: { ...form.ledger, paper: 'A4' as const, evidenceCount: true } };
+    const headers = ledgerColumns(counted).map((c) => c.header);
+    const at = headers.indexOf('佐证材料（件）');
+    expect(at).toBe(headers.length - 3);
+    const withFiles = { ...record({ day: '2026-11-03' }), attachments: [{ id: 'a', name: '照片.jpg', type: 'image/jpeg', size: 1, sha256: 'x', addedAt: '', addedBy: 'sun-li' }, { id: 'b', name: '表.pdf', type: 'application/pdf', size: 1, sha256: 'y', addedAt: '', addedBy: 'sun-li' }] };
+    expect(rowFormatter(counted, org)(withFiles, 1)[at]).toBe(2);
+    expect(rowFormatter(counted, org)(record({ day: '2026-11-03' }), 1)[at]).toBe(0);
   });
 
   it('adds 审核人 and 审核日期 for a reviewed form and 代填 for a form with a subject', () => {
@@ -229,6 +239,24 @@ describe('row heights', () => {
     expect(rowHeight([1, '字'.repeat(20_000)], cols)).toBe(409);
     // An unwrapped column never raises the row.
     expect(rowHeight(['字'.repeat(100), ''], cols)).toBeUndefined();
+  });
+});
+
+describe('rows fields', () => {
+  it('print each row in the detail as a numbered line: the first sub-field, then the others labelled', () => {
+    const inspection = catalog.form('inspection')!;
+    const lines = detailFormatter(inspection, org)({
+      ...record({}),
+      templateId: 'inspection',
+      data: {
+        date: '2026-11-03',
+        findingsList: [
+          { id: 'r1', description: '学习记录不全', division: 'policy', person: 'zhou-tao', deadline: '2026-12-01' },
+          { id: 'r2', description: '宣传栏未更新' },
+        ],
+      },
+    });
+    expect(lines.find((l) => l.label === '问题清单')!.value).toBe('1. 学习记录不全（责任科室：政策法规科；责任人：周涛（示例）；整改期限：2026年12月1日）\n2. 宣传栏未更新');
   });
 });
 

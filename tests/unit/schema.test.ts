@@ -202,6 +202,25 @@ const typeCases: TypeCase[] = [
     ],
   },
   {
+    type: 'rows',
+    form: 'inspection',
+    key: 'findingsList',
+    accepted: [
+      { id: 'r1', description: '学习记录不全', division: 'policy', person: 'zhou-tao', severity: '一般', requirement: '补齐记录', deadline: '2026-12-15' },
+      { description: '宣传栏未更新' },
+    ],
+    rejected: [
+      { label: 'a row without its description', value: [{ description: '有' }, { division: 'policy' }], path: 'data.findingsList.1.description', message: '此项为必填项' },
+      { label: 'a bad deadline in the third row', value: [{ description: '一' }, { description: '二' }, { description: '三', deadline: '2026-02-30' }], path: 'data.findingsList.2.deadline', message: '应为有效日期，格式为 YYYY-MM-DD' },
+      { label: 'a severity the template does not offer', value: [{ description: '一', severity: '特别严重' }], path: 'data.findingsList.0.severity', message: '应为以下选项之一：一般、较重、严重' },
+      { label: 'a responsible person not in the organisation', value: [{ description: '一', person: 'nobody' }], path: 'data.findingsList.0.person', message: '组织中没有这个人员' },
+      { label: 'two rows with one id', value: [{ id: 'a1', description: '一' }, { id: 'a1', description: '二' }], path: 'data.findingsList.1.id', message: '行编号重复' },
+      { label: 'a key no row has', value: [{ description: '一', colour: '红' }], path: 'data.findingsList.0.colour', message: '未知字段，表单中没有这一项' },
+      { label: 'more rows than the template allows', value: Array.from({ length: 31 }, () => ({ description: '一' })), path: 'data.findingsList', message: '最多 30 行，现有 31 行' },
+      { label: 'a single row instead of a list', value: { description: '一' }, path: 'data.findingsList', message: '应为列表，收到的是对象' },
+    ],
+  },
+  {
     type: 'boolean',
     form: 'opinion-response',
     key: 'secondary',

@@ -96,7 +96,7 @@ export function FormsPage({ ctx }: PageProps) {
   return (
     <Page title="填报" crumbs={[{ href: '#/', label: '首页' }]} lead="选择要填写的表单。填写内容会自动保存在本机。">
       <ul class="grid-cards plain-list">
-        {ctx.forms.map((f) => (
+        {ctx.forms.filter((f) => !f.internal).map((f) => (
           <li key={f.id} class="card stack-sm">
             <h2 class="card-title-text">
               <a href={newRecordHref(f.id)}>{f.title}</a>

@@ -138,7 +138,7 @@ function Fields({ ctx, record }: { ctx: Ctx; record: RecordState }) {
   );
 }
 
-const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回', review: '审核', restore: '恢复', attach: '添加佐证材料', detach: '删除佐证材料' } as const;
+const CHANGE_WORDS = { create: '提交', update: '修改', withdraw: '撤回', review: '审核', restore: '恢复', attach: '添加佐证材料', detach: '删除佐证材料', transition: '整改办理' } as const;
 const REVIEW_WORDS = { pending: '待审核', approved: '已审核', returned: '已退回' } as const;
 const personName = (ctx: Ctx, id: string) => ctx.org.people.find((p) => p.id === id)?.name ?? id;
 

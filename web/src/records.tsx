@@ -102,7 +102,7 @@ function FilterForm({ ctx, filter, scope }: { ctx: Ctx; filter: Filter; scope: S
           <span class="label">表单</span>
           <select value={draft.form ?? ''} onChange={(e) => setDraft({ ...draft, form: e.currentTarget.value || undefined })}>
             <option value="">全部表单</option>
-            {ctx.forms.map((f) => (
+            {ctx.forms.filter((f) => !f.internal).map((f) => (
               <option key={f.id} value={f.id}>
                 {f.title}
               </option>

@@ -107,6 +107,7 @@ const DEFAULT_WIDTH: Record<FieldType, number> = {
   people: 20,
   division: 14,
   boolean: 8,
+  rows: 40,
 };
 
 function fieldWidth(field: Field): number {
@@ -134,7 +135,7 @@ function fieldKind(type: FieldType): ColumnKind {
 }
 
 /** Free text and lists sit left-aligned; choices, names and dates sit centred. */
-const LEFT: ReadonlySet<FieldType> = new Set(['text', 'longtext', 'multiselect', 'people']);
+const LEFT: ReadonlySet<FieldType> = new Set(['text', 'longtext', 'multiselect', 'people', 'rows']);
 
 /** The fields of a form that print in its ledger table: `ledger.print` in order, or every visible field. */
 export function printedFields(form: FormTemplate): Field[] {
@@ -174,6 +175,7 @@ export function ledgerColumns(form: FormTemplate): LedgerColumn[] {
       align: kind === 'integer' || kind === 'number' ? 'right' : LEFT.has(field.type) ? 'left' : 'center',
     });
   }
+  if (form.ledger?.evidenceCount) columns.push({ header: '佐证材料（件）', width: 9, kind: 'integer', wrap: false, align: 'center' });
   if (form.review)
     columns.push(
       { header: '审核人', width: 10, kind: 'text', wrap: true, align: 'center' },
@@ -267,9 +269,20 @@ function fieldText(field: Field, v: unknown, personName: (id: unknown) => string
       return typeof v === 'string' ? (divisions.get(v) ?? v) : '';
     case 'multiselect':
       return Array.isArray(v) ? v.map(String).join('、') : '';
+    case 'rows':
+      return Array.isArray(v) ? v.map((row, i) => `${i + 1}. ${rowText(field, row, personName, divisions)}`).join('\n') : '';
     default:
       return String(v);
   }
+}
+
+/** One row of a rows field as a line: its first sub-field, then the others' values labelled, e.g. 问题（责任科室：办公室；整改期限：2026年12月1日）. */
+function rowText(field: Field, row: unknown, personName: (id: unknown) => string, divisions: Map<string, string>): string {
+  if (!row || typeof row !== 'object') return '';
+  const values = row as Record<string, unknown>;
+  const [first, ...rest] = (field.fields ?? []).map((sub) => ({ label: sub.label, text: fieldText(sub as Field, values[sub.key], personName, divisions) }));
+  const others = rest.filter((x) => x.text).map((x) => `${x.label}：${x.text}`);
+  return `${first?.text ?? ''}${others.length ? `（${others.join('；')}）` : ''}`;
 }
 
 function lookups(org: Organisation) {
@@ -313,6 +326,7 @@ export function rowFormatter(form: FormTemplate, org: Organisation): (record: Re
   return (record, index) => {
     const row: LedgerValue[] = [index, recordLabel(record, form).text];
     for (let i = 0; i < keys.length; i++) row.push(cells[i]!(record.data[keys[i]!]));
+    if (form.ledger?.evidenceCount) row.push(record.attachments?.length ?? 0);
     if (form.review) {
       const review = record.review;
       row.push(review ? (review.state === 'approved' && review.by ? cleanText(personName(review.by)) : REVIEW_WORD[review.state]) : null);
@@ -394,15 +408,22 @@ export function rangeLabel(period: Period, asOf: string): string {
  * The ledgers in the plan's order (O1–O9, DESIGN §7): each form where its first obligation stands,
  * forms no obligation names after them in catalog order.
  */
-export function planOrder<T extends { id: string }>(forms: readonly T[], obligations: readonly { form: string }[]): T[] {
+export function planOrder<T extends { id: string; ledger?: { after?: string } }>(forms: readonly T[], obligations: readonly { form: string }[]): T[] {
   const rank = new Map<string, number>();
   obligations.forEach((o, i) => {
     if (!rank.has(o.form)) rank.set(o.form, i);
   });
-  return forms
+  const ordered = forms
+    .filter((f) => !f.ledger?.after)
     .map((f, i) => ({ f, key: rank.get(f.id) ?? obligations.length + i }))
     .sort((a, b) => a.key - b.key)
     .map((x) => x.f);
+  // A form of items derived from another's records (问题整改台账 from the inspections) follows that form's sheet.
+  for (const f of forms.filter((x) => x.ledger?.after)) {
+    const at = ordered.findIndex((x) => x.id === f.ledger!.after);
+    ordered.splice(at < 0 ? ordered.length : at + 1, 0, f);
+  }
+  return ordered;
 }
 
 /** The title of the workbook: XX局2026年11月意识形态工作台账. */

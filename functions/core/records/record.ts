@@ -39,8 +39,8 @@ export interface AttachmentPreview {
   size: number;
   sha256: string;
 }
-/** `attach` and `detach` add or remove one piece of evidence (DESIGN §11). */
-export type ChangeKind = 'create' | 'update' | 'withdraw' | 'review' | 'restore' | 'attach' | 'detach';
+/** `attach` and `detach` add or remove one piece of evidence (DESIGN §11); `transition` is a step of a rectification item (§15). */
+export type ChangeKind = 'create' | 'update' | 'withdraw' | 'review' | 'restore' | 'attach' | 'detach' | 'transition';
 
 export interface RecordState {
   id: string;
@@ -194,3 +194,8 @@ export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
 }
 
+
+/** A record number, e.g. 研判-2026-003: the template's code, the activity date's year, the sequence. */
+export function formatNumber(code: string, year: number, seq: number): string {
+  return `${code}-${year}-${String(seq).padStart(3, '0')}`;
+}

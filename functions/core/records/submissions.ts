@@ -9,10 +9,11 @@ import { z } from 'zod';
 import { conflict, forbidden, notFound, validationError } from '../errors.js';
 import { findPerson } from '../roster/organisation.js';
 import { formatPeriod, parsePeriod, periodBounds, periodOf, shanghaiDate } from '../periods.js';
-import { InvalidCursorError, toHistory, type HistoryEntry, type ListQuery as StoreListQuery, type ListScope, type RecordPage, type RecordState, type ReviewState } from './record.js';
+import { formatNumber, InvalidCursorError, toHistory, type HistoryEntry, type ListQuery as StoreListQuery, type ListScope, type RecordPage, type RecordState, type ReviewState } from './record.js';
 import { compileSchema, parseOrThrow } from '../templates/schema.js';
 import type { FormTemplate, Organisation, Person } from '../templates/templates.js';
 import type { Caller, Deps } from '../types.js';
+import { assignRowIds, syncFindings } from '../rectification/findings.js';
 
 /** The caller as a person of their unit's organisation, or 403. */
 export async function resolveCaller(deps: Deps, caller: Caller): Promise<{ org: Organisation; person: Person }> {
@@ -65,10 +66,7 @@ function subjectFields(subject: Person | undefined, filer: { id: string; divisio
   };
 }
 
-/** A record number, e.g. 研判-2026-003: the template's code, the activity date's year, the sequence. */
-export function formatNumber(code: string, year: number, seq: number): string {
-  return `${code}-${year}-${String(seq).padStart(3, '0')}`;
-}
+export { formatNumber };
 
 function canSee(caller: Caller, person: Person, r: RecordState): boolean {
   if (r.unit !== caller.unit) return false;
@@ -102,6 +100,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 function validateData(deps: Deps, org: Organisation, templateId: string, data: unknown) {
   const form = deps.catalog.form(templateId);
   if (!form) throw validationError('没有这个表单模板', [{ path: 'templateId', message: `表单模板「${templateId}」不存在` }]);
+  // Items of an internal form (整改事项) come from other records and change only through their own routes.
+  if (form.internal) throw validationError('这个表单由系统生成，不能直接填报', [{ path: 'templateId', message: `「${form.title}」由检查记录的问题清单生成` }]);
   const schema = compileSchema(form, { org, today: shanghaiDate(deps.now()) });
   const valid = parseOrThrow(schema, data, ['data'], '表单内容有误，请按提示修改');
   const date = valid[form.dateField] as string;
@@ -143,7 +143,7 @@ export async function createSubmission(
     date: v.date,
     period: v.period,
     ...subjectFields(subject, { id: caller.id, division: person.division }),
-    data: v.data,
+    data: assignRowIds(deps.catalog, v.form, v.data, true),
     number,
     ...(v.form.review ? { review: { state: 'pending' as const } } : {}),
     createdAt: at,
@@ -155,6 +155,8 @@ export async function createSubmission(
   for (const k of Object.keys(state) as (keyof RecordState)[]) if (state[k] === undefined) delete state[k];
   const out = await deps.records.create(state, sha256(canonical({ templateId: v.form.id, data: v.data })));
   if (out.outcome === 'mismatch') throw conflict('这个幂等键已用于一次内容不同的提交，请换一个新的键');
+  // A replay syncs again: a first attempt that stopped after the record but before its items completes here.
+  await syncFindings(deps, org, out.record);
   return { record: out.record, replayed: out.outcome === 'replayed' };
 }
 
@@ -167,6 +169,7 @@ async function editable(deps: Deps, caller: Caller, id: string) {
   const { org, person } = await resolveCaller(deps, caller);
   const current = await visibleRecord(deps, caller, person, id);
   if (!canEdit(caller, current)) throw forbidden('只有记录涉及的本人或办公室可以修改或撤回这条记录');
+  if (deps.catalog.form(current.templateId)?.internal) throw conflict('整改事项请在“问题整改”页面办理', { current });
   if (current.status === 'withdrawn') throw conflict('这条记录已撤回，不能再修改', { current });
   return { org, current };
 }
@@ -187,7 +190,7 @@ export async function updateSubmission(deps: Deps, caller: Caller, id: string, b
     version: current.version + 1,
     // Without a subject the record stays with whoever owned it; with one it follows the subject.
     ...(subject ? subjectFields(subject, { id: current.createdBy, division: filer?.division }) : {}),
-    data: v.data,
+    data: assignRowIds(deps.catalog, v.form, v.data, false),
     date: v.date,
     period: v.period,
     // An edit of a reviewed (or returned) record goes back to 待审核: what was approved has changed.
@@ -197,6 +200,7 @@ export async function updateSubmission(deps: Deps, caller: Caller, id: string, b
   };
   if (!subject && v.form.subjectField) for (const k of ['subject', 'subjectName', 'proxy'] as const) delete next[k];
   if (!(await deps.records.append(next, 'update'))) throw stale((await deps.records.get(id)) ?? current);
+  await syncFindings(deps, org, next, current);
   return next;
 }
 

@@ -25,6 +25,9 @@ export interface Catalog {
   exampleOrganisation: Organisation;
 }
 
+/** The statuses of a rectification item (DESIGN §15), in order; the lifecycle in core/rectification is written for these. */
+export const RECTIFICATION_STATUSES = ['待整改', '整改中', '待销号', '已销号'] as const;
+
 export class TemplateError extends Error {
   override name = 'TemplateError';
 }
@@ -173,6 +176,20 @@ export function readCatalog(dir: string): Catalog {
     return form;
   });
   const byId = new Map(forms.map((f) => [f.id, f]));
+  for (const f of forms) {
+    const file = `forms/${f.id}.json`;
+    if (f.ledger?.after !== undefined && !byId.has(f.ledger.after)) fail(file, 'ledger.after', `表单「${f.ledger.after}」不存在`);
+    if (f.rectification) {
+      const source = byId.get(f.rectification.form);
+      if (!source) fail(file, 'rectification.form', `表单「${f.rectification.form}」不存在`);
+      if (source.fields.find((x) => x.key === f.rectification!.field)?.type !== 'rows')
+        fail(file, 'rectification.field', `「${f.rectification.field}」须是表单「${source.id}」的清单类字段`);
+      if (!f.internal) fail(file, 'internal', '整改事项由问题清单生成，表单须为 internal');
+      const status = f.fields.find((x) => x.key === 'status');
+      if (status?.type !== 'select' || !RECTIFICATION_STATUSES.every((s) => status.options?.includes(s)))
+        fail(file, 'fields', `须有选择类字段 status，选项含${RECTIFICATION_STATUSES.join('、')}`);
+    }
+  }
   // Record numbers are unique per unit, form and year only if no two forms share a code.
   const codes = new Map<string, string>();
   for (const f of forms) {

@@ -116,6 +116,34 @@ function listSchema(f: Field, item: z.ZodMiniType<string>): z.ZodMiniType<string
   }));
 }
 
+/** A row's stable id: kept across edits, so what a row became (a rectification item) stays linked to it. */
+export const ROW_ID = /^[a-z0-9]{1,26}$/;
+
+/** Repeated rows of sub-fields: each row an object of its sub-fields and an optional `id`. */
+function rowsSchema(f: Field, form: FormTemplate, ctx: SchemaContext): z.ZodMiniType {
+  const shape: Record<string, z.ZodMiniType> = {
+    id: z.optional(z.string({ error: typeError('行编号') }).check(z.regex(ROW_ID, '行编号应为 1–26 个小写字母或数字'))),
+  };
+  for (const sub of f.fields ?? []) {
+    // A sub-field is never the activity date, even if its key matches the form's date field.
+    const s = fieldSchema({ ...sub, key: `${f.key}.${sub.key}` } as Field, form, ctx);
+    shape[sub.key] = sub.required ? s : z.optional(s);
+  }
+  const row = z.strictObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `每行应为对象，收到的是${describe(iss.input)}` : undefined) });
+  return z.array(row, { error: typeError('列表') }).check(z.superRefine((rows, rc) => {
+    const min = Math.max(f.minLength ?? 0, f.required ? 1 : 0);
+    if (rows.length < min) rc.addIssue({ code: 'custom', message: `至少填写 ${min} 行` });
+    if (f.maxLength !== undefined && rows.length > f.maxLength) rc.addIssue({ code: 'custom', message: `最多 ${f.maxLength} 行，现有 ${rows.length} 行` });
+    const seen = new Set<string>();
+    rows.forEach((r, i) => {
+      const id = (r as { id?: string }).id;
+      if (id === undefined) return;
+      if (seen.has(id)) rc.addIssue({ code: 'custom', path: [i, 'id'], message: '行编号重复' });
+      seen.add(id);
+    });
+  }));
+}
+
 function fieldSchema(f: Field, form: FormTemplate, ctx: SchemaContext): z.ZodMiniType {
   const personId = z.string({ error: typeError('人员编号') }).check(z.refine((id) => findPerson(ctx.org, id) !== undefined, {
     message: '组织中没有这个人员',
@@ -150,6 +178,8 @@ function fieldSchema(f: Field, form: FormTemplate, ctx: SchemaContext): z.ZodMin
       return z.string({ error: typeError('科室编号') }).check(z.refine((id) => ctx.org.divisions.some((d) => d.id === id), {
         message: '组织中没有这个科室',
       }));
+    case 'rows':
+      return rowsSchema(f, form, ctx);
   }
 }
 

@@ -11,8 +11,7 @@ export { FIELD_TYPES, ROLES, ROLE_LABELS, type FieldType, type Role } from './vo
 const key = z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, '字段键须为英文小驼峰（字母开头，最多40个字符）');
 const label = z.string().min(1).max(40);
 
-export const FieldSchema = z
-  .strictObject({
+const FieldShape = {
     key,
     label,
     type: z.enum(FIELD_TYPES),
@@ -33,8 +32,9 @@ export const FieldSchema = z
         hidden: z.boolean().optional(),
       })
       .optional(),
-  })
-  .superRefine((f, ctx) => {
+};
+
+function checkField(f: { type: string; options?: string[]; roles?: unknown[]; min?: number; max?: number; minLength?: number; maxLength?: number }, ctx: z.RefinementCtx) {
     const choice = f.type === 'select' || f.type === 'multiselect';
     if (choice && !f.options) ctx.addIssue({ code: 'custom', path: ['options'], message: '选择类字段须列出选项' });
     if (!choice && f.options) ctx.addIssue({ code: 'custom', path: ['options'], message: '只有选择类字段可以有选项' });
@@ -46,6 +46,29 @@ export const FieldSchema = z
       ctx.addIssue({ code: 'custom', path: ['minLength'], message: 'minLength 不能大于 maxLength' });
     if (f.options && new Set(f.options).size !== f.options.length)
       ctx.addIssue({ code: 'custom', path: ['options'], message: '选项不能重复' });
+}
+
+/** A sub-field of a rows field: any plain type, no role limits (checked per record date) and no nesting. */
+export const SubFieldSchema = z.strictObject(FieldShape).superRefine((f, ctx) => {
+  checkField(f, ctx);
+  if (f.type === 'rows') ctx.addIssue({ code: 'custom', path: ['type'], message: '问题清单类字段不能嵌套' });
+  if (f.roles) ctx.addIssue({ code: 'custom', path: ['roles'], message: '清单中的人员字段不能限定角色' });
+  if (f.key === 'id') ctx.addIssue({ code: 'custom', path: ['key'], message: '「id」是清单每行的保留键' });
+});
+export type SubField = z.infer<typeof SubFieldSchema>;
+
+export const FieldSchema = z
+  .strictObject({
+    ...FieldShape,
+    /** For rows: the sub-fields of each row, in order; `minLength`/`maxLength` bound the number of rows. */
+    fields: z.array(SubFieldSchema).min(1).max(12).optional(),
+  })
+  .superRefine((f, ctx) => {
+    checkField(f, ctx);
+    if (f.type === 'rows' && !f.fields) ctx.addIssue({ code: 'custom', path: ['fields'], message: '清单类字段须列出每行的子字段' });
+    if (f.type !== 'rows' && f.fields) ctx.addIssue({ code: 'custom', path: ['fields'], message: '只有清单类字段可以有子字段' });
+    if (f.fields && new Set(f.fields.map((x) => x.key)).size !== f.fields.length)
+      ctx.addIssue({ code: 'custom', path: ['fields'], message: '子字段键重复' });
   });
 export type Field = z.infer<typeof FieldSchema>;
 
@@ -95,6 +118,25 @@ export const FormTemplateSchema = z.strictObject({
     .strictObject({
       print: z.array(key).min(1).max(20).optional(),
       paper: z.enum(['A4', 'A3']).default('A4'),
+      /** A 佐证材料 column with the number of evidence files of each record. */
+      evidenceCount: z.boolean().optional(),
+      /** The form whose sheet this one follows (a form of items derived from another's records). */
+      after: z.string().optional(),
+    })
+    .optional(),
+  /** Kept by the system, not filed by hand: not offered as a new record, not editable as a record. */
+  internal: z.boolean().optional(),
+  /**
+   * For a form of rectification items (整改销号, DESIGN §15): the form and rows field whose rows
+   * become items, and the days before a deadline on which the responsible person is reminded
+   * (the bureau's own setting).
+   */
+  rectification: z
+    .strictObject({
+      form: z.string(),
+      field: key,
+      reminderDays: z.array(z.int().min(0).max(366)).max(10).default([]),
+      note: z.string().max(300).optional(),
     })
     .optional(),
   fields: z.array(FieldSchema).min(1).max(60),

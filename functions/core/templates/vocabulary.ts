@@ -14,6 +14,8 @@ export const FIELD_TYPES = [
   'people',
   'division',
   'boolean',
+  /** Repeated rows of sub-fields (e.g. an inspection's 问题清单); each row keeps a stable `id`. */
+  'rows',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
