@@ -6,6 +6,7 @@
  */
 import { formatNumber } from '../../functions/core/records/submissions.js';
 import { compileSchema } from '../../functions/core/templates/schema.js';
+import { assignRowIds, syncFindings } from '../../functions/core/rectification/findings.js';
 import type { Catalog } from '../../functions/core/templates/catalog.js';
 import { formatPeriod, periodOf, shanghaiDate } from '../../functions/core/periods.js';
 import type { RecordState, RecordStore } from '../../functions/core/records/record.js';
@@ -132,6 +133,23 @@ const DEMO: DemoRecord[] = [
       remarks: NOTE,
     },
   },
+  {
+    templateId: 'inspection',
+    owner: 'sun-li',
+    on: '06-18',
+    data: {
+      kind: '专项督查',
+      division: 'policy',
+      team: ['liu-yang', 'sun-li'],
+      findings: '专项督查意识形态工作责任制落实情况，发现两个问题，已逐条交办整改。（示例）',
+      findingsList: [
+        { description: '理论学习记录不完整，缺少研讨发言记录（示例）', division: 'policy', person: 'zhou-tao', severity: '一般', requirement: '补齐本年度学习记录并建立研讨发言登记（示例）', deadline: '10-31' },
+        { description: '科室工作群未明确管理员（示例）', division: 'policy', person: 'xu-jing', severity: '较重', requirement: '明确群管理员并落实审核制度（示例）', deadline: '12-31' },
+      ],
+      progress: '整改中',
+      remarks: NOTE,
+    },
+  },
   check('03-25', 'office', 'sun-li', 'XX局政务公众号'),
   check('06-24', 'office', 'sun-li', 'XX局政务公众号'),
   check('09-22', 'office', 'sun-li', 'XX局政务公众号', 33),
@@ -169,7 +187,11 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
   for (const [i, d] of DEMO.entries()) {
     const form = catalog.form(d.templateId)!;
     const date = `${year}-${d.on}`;
-    const data = compileSchema(form, { org, today }).parse({ ...d.data, [form.dateField]: date });
+    // Deadlines of findings are month-days of the demo year, as activity dates are.
+    const rows = Array.isArray(d.data.findingsList)
+      ? { findingsList: (d.data.findingsList as Record<string, unknown>[]).map((r) => ({ ...r, deadline: `${year}-${String(r.deadline)}` })) }
+      : {};
+    const data = assignRowIds(catalog, form, compileSchema(form, { org, today }).parse({ ...d.data, ...rows, [form.dateField]: date }), true);
     const entered = new Date(Date.parse(`${date}T10:00:00+08:00`) + (d.enteredAfter ?? 2) * 86_400_000);
     const at = (entered < now ? entered : now).toISOString();
     const filer = org.people.find((p) => p.id === d.owner);
@@ -206,6 +228,10 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
     states.push(state);
   }
   let written = 0;
-  for (const state of states) if ((await records.create(state, 'demo')).outcome === 'created') written++;
+  for (const state of states) {
+    if ((await records.create(state, 'demo')).outcome === 'created') written++;
+    // An example inspection's findings become items, as a saved inspection's do.
+    await syncFindings({ catalog, records, now: () => new Date(state.createdAt) }, org, state);
+  }
   return written;
 }
