@@ -3,6 +3,7 @@
  * everyone owing; the scheduler sends them on the days before a due date that obligations.json
  * names (`reminderDays`), at most once per person, obligation, period and day however often it
  * fires. Every reminder sent is logged as one of the unit's own items: when, by whom, to whom.
+ * Rectification items' responsible people are reminded through the same channel, claim and log.
  */
 import { z } from 'zod';
 import { forbidden, validationError } from '../errors.js';
@@ -12,6 +13,7 @@ import { resolveCaller } from '../records/submissions.js';
 import type { Caller, Deps } from '../types.js';
 import type { Reminder } from './notify.js';
 import { owedReminders, reminderList } from './oversight.js';
+import { rectificationReminders } from '../rectification/reminders.js';
 
 export interface ReminderLogEntry {
   at: string;
@@ -109,10 +111,13 @@ export async function reminderLog(deps: ReminderDeps, caller: Caller, query: Rec
 export async function scheduledReminders(deps: ReminderDeps, unit: string, instant: Date) {
   const days = deps.catalog.obligations.reminderDays;
   const org = await deps.organisation(unit);
-  if (!days.length || !org) return { unit, due: 0, sent: 0 };
+  if (!org) return { unit, due: 0, sent: 0 };
   const at = { ...deps, now: () => instant };
   const today = shanghaiDate(instant);
-  const due = (await owedReminders(at, org, today)).filter((r) => days.includes(r.daysLeft));
+  const due = [
+    ...(days.length ? (await owedReminders(at, org, today)).filter((r) => days.includes(r.daysLeft)) : []),
+    ...(await rectificationReminders(deps, org, today)),
+  ];
   const fresh: Reminder[] = [];
   for (const r of due) if (await deps.reminders.claim(unit, r.to.id, r.obligationId, r.period, today)) fresh.push(r);
   const sent = fresh.length ? await deps.notifier.send(fresh) : 0;
