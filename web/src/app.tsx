@@ -63,6 +63,7 @@ const PAGES = {
   roster: () => import('./roster.js'),
   review: () => import('./review.js'),
   reminders: () => import('./reminders.js'),
+  rectification: () => import('./rectification.js'),
 };
 type PageModules = { [K in keyof typeof PAGES]: Awaited<ReturnType<(typeof PAGES)[K]>> };
 type Resolved = { [K in keyof PageModules]: { module: K; key: string; view(m: PageModules[K]): VNode } }[keyof PageModules];
@@ -75,6 +76,8 @@ function resolve(route: Route, ctx: Ctx): Resolved {
   if (a === 'new') return { module: 'home', key: 'new', view: (m) => <m.FormsPage {...props} /> };
   if (a === 'records' && b) return { module: 'record', key: `records/${b}`, view: (m) => <m.RecordPage {...props} id={b} /> };
   if (a === 'records') return { module: 'records', key: 'records', view: (m) => <m.RegisterPage {...props} /> };
+  if (a === 'rectifications' && b) return { module: 'rectification', key: `rectifications/${b}`, view: (m) => <m.RectificationPage {...props} id={b} /> };
+  if (a === 'rectifications') return { module: 'rectification', key: 'rectifications', view: (m) => <m.RectificationsPage {...props} /> };
   if (a === 'review') return { module: 'review', key: 'review', view: (m) => <m.ReviewPage {...props} /> };
   if (a === 'reminders') return { module: 'reminders', key: 'reminders', view: (m) => <m.RemindersPage {...props} /> };
   if (a === 'overview' || (!a && isSecretary(ctx.me))) return { module: 'dashboard', key: 'overview', view: (m) => <m.DashboardPage {...props} /> };
@@ -103,6 +106,8 @@ function navFor(ctx: Ctx, route: Route): NavItem[] {
   if (isSecretary(me)) items.push({ href: '#/', label: '工作总览', short: '总览', icon: 'chart', group: '我的工作' });
   else items.push({ href: '#/', label: '我的待办', short: '待办', icon: 'home', group: '我的工作' });
   items.push({ href: '#/new', label: '填报', icon: 'plus' }, { href: '#/records', label: isOversight(me) ? '记录登记簿' : '我的记录', short: '记录', icon: 'list' });
+  // Anyone may be a finding's responsible person; the office and the secretary see every item.
+  items.push({ href: '#/rectifications', label: '问题整改', short: '整改', icon: 'check' });
   if (isOversight(me)) {
     items.push({ href: '#/office/compliance', label: '落实情况', short: '落实', icon: 'grid', group: '全单位' });
     if (!isSecretary(me)) items.push({ href: '#/overview', label: '工作总览', short: '总览', icon: 'chart' });

@@ -13,12 +13,28 @@ import { announce } from './ui/index.js';
 /** What the inputs hold: strings for text-like inputs, string lists for checkboxes. */
 export type Values = Record<string, string | string[]>;
 
+/** One row of a rows field as its inputs hold it: sub-field values as strings, and the row's id. */
+export type RowValues = Record<string, string>;
+
+/** A rows field's inputs are kept as JSON text of RowValues[], so a draft stays plain strings. */
+export function rowsOf(v: string | string[] | undefined): RowValues[] {
+  if (typeof v !== 'string' || !v) return [];
+  try {
+    const rows = JSON.parse(v) as unknown;
+    return Array.isArray(rows) ? (rows as RowValues[]) : [];
+  } catch {
+    return [];
+  }
+}
+
 export function toValues(form: FormTemplate, data: Record<string, unknown>): Values {
   const out: Values = {};
   for (const f of form.fields) {
     const v = data[f.key];
     if (v === undefined || v === null) continue;
-    if (Array.isArray(v)) out[f.key] = v.map(String);
+    if (f.type === 'rows' && Array.isArray(v))
+      out[f.key] = JSON.stringify(v.map((row: Record<string, unknown>) => Object.fromEntries(Object.entries(row).map(([k, x]) => [k, String(x)]))));
+    else if (Array.isArray(v)) out[f.key] = v.map(String);
     else if (typeof v === 'boolean') out[f.key] = v ? 'true' : 'false';
     else out[f.key] = String(v);
   }
@@ -31,7 +47,11 @@ export function toData(form: FormTemplate, values: Values): Record<string, unkno
   for (const f of form.fields) {
     const v = values[f.key];
     if (v === undefined || (typeof v === 'string' && v === '') || (Array.isArray(v) && v.length === 0)) continue;
-    if (f.type === 'number' || f.type === 'integer') {
+    if (f.type === 'rows') {
+      // Empty sub-inputs are left out, as empty fields are; a wholly empty list is no list.
+      const rows = rowsOf(v).map((row) => toData({ ...form, fields: [{ key: 'id', label: 'id', type: 'text', required: false }, ...(f.fields as Field[])] }, row));
+      if (rows.length) data[f.key] = rows;
+    } else if (f.type === 'number' || f.type === 'integer') {
       const n = Number(v);
       data[f.key] = typeof v === 'string' && v.trim() !== '' && Number.isFinite(n) ? n : v;
     } else if (f.type === 'boolean') data[f.key] = v === 'true';
@@ -41,15 +61,19 @@ export function toData(form: FormTemplate, values: Values): Record<string, unkno
 }
 
 /** Field errors by key from `{path: 'data.key…'}` errors; the rest are for the whole form. */
-export function byField(errors: FieldError[]): { fields: Record<string, string>; general: string[] } {
+export function byField(errors: FieldError[]): { fields: Record<string, string>; general: string[]; paths: Record<string, string> } {
   const fields: Record<string, string> = {};
   const general: string[] = [];
+  // Whole paths under data (e.g. findingsList.2.deadline), for the inputs of a rows field's rows.
+  const paths: Record<string, string> = {};
   for (const e of errors) {
     const [head, key] = e.path.split('.');
-    if (head === 'data' && key) fields[key] ??= e.message;
-    else general.push(e.path ? `${e.path}：${e.message}` : e.message);
+    if (head === 'data' && key) {
+      fields[key] ??= e.message;
+      paths[e.path.slice(5)] ??= e.message;
+    } else general.push(e.path ? `${e.path}：${e.message}` : e.message);
   }
-  return { fields, general };
+  return { fields, general, paths };
 }
 
 export function validate(form: FormTemplate, org: Organisation, values: Values): FieldError[] {
@@ -83,7 +107,7 @@ function choices(f: Field, org: Organisation, date: string | undefined) {
 
 export function RecordForm(props: Props) {
   const { form, org, values, errors } = props;
-  const { fields, general } = useMemo(() => byField(errors), [errors]);
+  const { fields, general, paths } = useMemo(() => byField(errors), [errors]);
   const date = values[form.dateField] as string | undefined;
   const formRef = useRef<HTMLFormElement>(null);
 
@@ -185,6 +209,9 @@ export function RecordForm(props: Props) {
             );
             break;
           }
+          case 'rows':
+            input = <RowsEditor field={f} org={org} date={date} value={v} errors={paths} describedBy={describedBy} onChange={(x) => set(f.key, x)} />;
+            break;
           default:
             input = <input {...common} type="text" value={(v as string) ?? ''} onInput={(e) => set(f.key, e.currentTarget.value)} />;
         }
@@ -227,6 +254,76 @@ export function RecordForm(props: Props) {
   );
 }
 
+/**
+ * The rows of a rows field (问题清单): each row a group of its sub-fields with a remove button, and
+ * an add button; a row keeps its `id`, so what it became (a rectification item) stays linked.
+ */
+function RowsEditor(props: { field: Field; org: Organisation; date?: string; value: string | string[] | undefined; errors: Record<string, string>; describedBy?: string; onChange(v: string): void }) {
+  const { field, org } = props;
+  const rows = rowsOf(props.value);
+  const put = (next: RowValues[]) => props.onChange(next.length ? JSON.stringify(next) : '');
+  const subs = (field.fields ?? []) as Field[];
+  return (
+    <div class="rows stack-sm" id={`f-${field.key}`} aria-describedby={props.describedBy}>
+      {rows.map((row, i) => (
+        <fieldset key={row.id ?? `new-${i}`} class="card stack-sm row-card">
+          <legend>
+            {field.label} 第 {i + 1} 项
+          </legend>
+          {subs.map((sub) => {
+            const id = `f-${field.key}-${i}-${sub.key}`;
+            const err = props.errors[`${field.key}.${i}.${sub.key}`];
+            const common = { id, name: `${field.key}.${i}.${sub.key}`, 'aria-invalid': err ? true : undefined, 'aria-describedby': err ? `${id}-err` : undefined, 'aria-required': sub.required ? true : undefined };
+            const value = row[sub.key] ?? '';
+            const set = (x: string) => put(rows.map((r, j) => (j === i ? { ...r, [sub.key]: x } : r)));
+            let input;
+            if (sub.type === 'longtext') input = <textarea {...common} rows={2} value={value} onInput={(e) => set(e.currentTarget.value)} />;
+            else if (sub.type === 'date') input = <input {...common} type="date" value={value} onInput={(e) => set(e.currentTarget.value)} />;
+            else if (sub.type === 'select' || sub.type === 'person' || sub.type === 'division') {
+              const opts = sub.type === 'select' ? sub.options!.map((o) => ({ value: o, label: o })) : choices(sub, org, props.date);
+              input = (
+                <select {...common} value={value} onChange={(e) => set(e.currentTarget.value)}>
+                  <option value="">请选择</option>
+                  {opts.map((o) => (
+                    <option key={o.value} value={o.value}>
+                      {o.label}
+                    </option>
+                  ))}
+                </select>
+              );
+            } else input = <input {...common} type="text" value={value} onInput={(e) => set(e.currentTarget.value)} />;
+            return (
+              <div class="control" key={sub.key}>
+                <label for={id}>
+                  {sub.label}
+                  {sub.required && <span class="req" aria-hidden="true"> *</span>}
+                </label>
+                {input}
+                {sub.help && <p class="help">{sub.help}</p>}
+                {err && (
+                  <p class="error" id={`${id}-err`}>
+                    {err}
+                  </p>
+                )}
+              </div>
+            );
+          })}
+          <div class="actions">
+            <button type="button" onClick={() => put(rows.filter((_, j) => j !== i))}>
+              删除第 {i + 1} 项
+            </button>
+          </div>
+        </fieldset>
+      ))}
+      <div class="actions">
+        <button type="button" onClick={() => put([...rows, {}])}>
+          添加{field.label.replace(/清单$/, '')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** Shows a value of a record the way a person reads it. */
 export function display(f: Field, value: unknown, org: Organisation): string {
   if (value === undefined || value === null || value === '') return '—';
@@ -242,6 +339,10 @@ export function display(f: Field, value: unknown, org: Organisation): string {
       return (value as string[]).join('、');
     case 'boolean':
       return value ? '是' : '否';
+    case 'rows':
+      return (value as Record<string, unknown>[])
+        .map((row, i) => `${i + 1}. ${((f.fields ?? []) as Field[]).map((sub) => (row[sub.key] === undefined ? '' : `${sub.label}：${display(sub, row[sub.key], org)}`)).filter(Boolean).join('；')}`)
+        .join('\n');
     default:
       return String(value);
   }

@@ -453,7 +453,9 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
         <Async r={r}>{() => <ErrorState error={new Error('unknown form')} />}</Async>
       </Page>
     );
-  const canEdit = record.status === 'active' && (record.owner === ctx.me.id || ctx.me.roles.includes('office'));
+  // An item of an internal form (整改事项) changes only on its own page.
+  const canEdit = !form.internal && record.status === 'active' && (record.owner === ctx.me.id || ctx.me.roles.includes('office'));
+  const itemsFrom = ctx.forms.some((f) => f.rectification?.form === form.id);
 
   const save = async () => {
     const local = validate(form, ctx.org, values);
@@ -543,6 +545,16 @@ export function RecordPage({ ctx, id }: PageProps & { id: string }) {
     >
       <PrintSheet ctx={ctx} record={record} form={form} filer={filer} state={state} />
       {record.review?.state === 'returned' && record.review.reason && <p class="notice">退回理由：{record.review.reason}</p>}
+      {itemsFrom && (
+        <p class="notice">
+          问题清单中的每个问题都是一条整改事项：<a href={`#/rectifications?inspection=${record.id}`}>查看本次检查的整改事项</a>
+        </p>
+      )}
+      {form.internal && (
+        <p class="notice">
+          这是一条整改事项，请在<a href={`#/rectifications/${record.id}`}>问题整改页面</a>办理。
+        </p>
+      )}
       {failure !== undefined && <ErrorState error={failure} />}
       {conflict && (
         <MergePanel
