@@ -10,6 +10,8 @@ import { chineseDate, DERIVED_NUMBER_NOTE, rangeLabel, recordLabel } from '../co
 import { STATUS } from '../core/ledger/style.js';
 import { formatPeriod, parsePeriod, periodBounds, periodLabel, type Period } from '../core/periods.js';
 import type { Deps } from '../core/types.js';
+import { rectificationForm } from '../core/rectification/findings.js';
+import { summariseItems, summaryText } from '../core/rectification/summary.js';
 import type { FormTemplate, Organisation } from '../core/templates/templates.js';
 
 /** A cell lists at most this many record numbers; more would bury the table (issue 13). */
@@ -207,9 +209,14 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
       matrix.notes!.push(DERIVED_NUMBER_NOTE);
     }
 
+    // The 问题整改台账's items (those found in the compilation's range) as they stood on the as-of day.
+    const items = await summariseItems(deps, unit, periodBounds(period).start, asOf, asOf);
     return {
       cover: {
-        facts: [['考核依据', '意识形态工作责任制实施方案']],
+        facts: [
+          ['考核依据', '意识形态工作责任制实施方案'],
+          ...(rectificationForm(deps.catalog) ? [['问题整改', `${summaryText(items)}（截至${chineseDate(asOf)}）`] as [string, string]] : []),
+        ],
         matrix,
       },
       assessment,
