@@ -11,7 +11,7 @@ import { STATUS } from '../core/ledger/style.js';
 import { formatPeriod, parsePeriod, periodBounds, periodLabel, type Period } from '../core/periods.js';
 import type { Deps } from '../core/types.js';
 import { rectificationForm } from '../core/rectification/findings.js';
-import { summariseItems, summaryText } from '../core/rectification/summary.js';
+import { rectificationFacts, summariseItems, summaryText } from '../core/rectification/summary.js';
 import type { FormTemplate, Organisation } from '../core/templates/templates.js';
 
 /** A cell lists at most this many record numbers; more would bury the table (issue 13). */
@@ -78,9 +78,11 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
     // The compilation's own range, counted while reading for the figures: its progress total, free.
     const counted: { start: string; perForm: Record<string, number>; forms?: string[] } = { start: periodBounds(period).start, perForm: {} };
     const cite = (ids: readonly string[]) => citeRecords(ids, known);
-    const [[report, yearReport], entries] = await Promise.all([
+    const yearBounds = periodBounds(year);
+    const [[report, yearReport], entries, facts] = await Promise.all([
       evaluate(org, period.kind === 'year' ? [period] : [period, year], asOf, known, counted).then((r): [ComplianceReport, ComplianceReport] => [r[0]!, r[1] ?? r[0]!]),
       deps.scores.list(unit, formatPeriod(year)),
+      rectificationFacts(deps, unit, yearBounds.start, yearBounds.end, asOf),
     ]);
     const label = (s: StatusCell['status']) => STATUS[s].label;
     const short = org.unit.shortName;
@@ -116,7 +118,7 @@ export function complianceContent(deps: Pick<Deps, 'catalog' | 'records' | 'orga
       ],
     };
 
-    const sheet = assess(deps.catalog.assessment, yearReport, entries, org);
+    const sheet = assess(deps.catalog.assessment, yearReport, entries, org, facts);
     const assessment: TableSheet = {
       name: '考核评分',
       title: `${short}${period.year}年度意识形态工作责任制考核评分表`,

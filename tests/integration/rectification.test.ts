@@ -336,3 +336,17 @@ describe('the lifecycle’s rules', () => {
     expect(history.slice(-2).map((h: any) => [h.change, h.by])).toEqual([['attach', 'xu-jing'], ['attach', 'zhou-tao']]);
   });
 });
+
+describe('the assessment', () => {
+  it('deducts for each item of the year overdue today, as the scheme says (A11, an example)', async () => {
+    const overdue = (await api.call('GET', '/api/rectifications?overdue=1', { as: 'sun-li' })).body.items as any[];
+    expect(overdue.length).toBeGreaterThan(0);
+    const sheet = (await api.call('GET', '/api/assessment?period=2026', { as: 'sun-li' })).body;
+    const a11 = sheet.items.find((i: any) => i.id === 'A11');
+    expect(a11.missed).toBe(overdue.length);
+    expect(a11.computedDeduction).toBe(Math.min(a11.standard, overdue.length * 1));
+    expect(a11.evidence.sort()).toEqual(overdue.map((i) => i.id).sort());
+    expect(a11.reasons[0]).toContain(overdue[0].number);
+    expect(sheet.standardTotal).toBe(100);
+  });
+});

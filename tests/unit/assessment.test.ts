@@ -103,7 +103,7 @@ describe('assessment', () => {
         org,
       );
       expect(line(sheet, 'A4')).toMatchObject({ missed: 1, pending: 1, computedDeduction: 5, score: 5 });
-      expect(line(sheet, 'A9')).toMatchObject({ missed: 0, pending: 1, computedDeduction: 0, deduction: 0, score: 10 });
+      expect(line(sheet, 'A9')).toMatchObject({ missed: 0, pending: 1, computedDeduction: 0, deduction: 0, score: 5 });
       expect(line(sheet, 'A9').reasons).toEqual(['尚在进行中：还差 1 次，期满前不扣分']);
     });
 
@@ -270,6 +270,40 @@ describe('assessment', () => {
       expect(line(sheet, 'A4').override).toBeUndefined();
       expect(line(sheet, 'A4').history).toEqual([]);
       expect(line(sheet, 'A3').history.map((e) => e.reason)).toEqual(['学习流于形式']);
+    });
+  });
+
+  describe('rectification items', () => {
+    const items = (n: number, from = 1) => Array.from({ length: n }, (_, i) => ({ id: `Z${from + i}`, number: `整改-2026-${String(from + i).padStart(3, '0')}` }));
+
+    it('ship A11 as an example: 1 point per overdue item, at most its standard of 5', () => {
+      const a11 = scheme.items.find((i) => i.id === 'A11')!;
+      expect(a11).toMatchObject({ method: 'per-overdue-rectification', deduction: 1, standard: 5 });
+      expect(scheme.note).toContain('示例');
+    });
+
+    it('deduct per overdue item, naming them, capped at the standard', () => {
+      const two = assess(scheme, report([]), [], org, { open: items(3), overdue: items(2), ended: false });
+      expect(line(two, 'A11')).toMatchObject({ missed: 2, computedDeduction: 2, deduction: 2, score: 3, evidence: ['Z1', 'Z2'] });
+      expect(line(two, 'A11').reasons).toEqual(['逾期未整改的问题 2 项：整改-2026-001、整改-2026-002']);
+      const many = assess(scheme, report([]), [], org, { open: items(9), overdue: items(9), ended: true });
+      expect(line(many, 'A11')).toMatchObject({ missed: 9, computedDeduction: 5, score: 0 });
+      expect(line(assess(scheme, report([]), [], org), 'A11')).toMatchObject({ missed: 0, computedDeduction: 0, score: 5, reasons: [] });
+    });
+
+    it('deduct per item still open only once the period has ended, under a per-open scheme', () => {
+      const perOpen: AssessmentScheme = { title: '整改', items: [{ id: 'R1', category: '整改', content: '期末销号', standard: 6, criteria: '每项未销号扣2分', method: 'per-open-rectification', deduction: 2 }] };
+      const running = assess(perOpen, report([]), [], org, { open: items(2), overdue: [], ended: false });
+      expect(line(running, 'R1')).toMatchObject({ missed: 0, pending: 2, computedDeduction: 0, score: 6 });
+      expect(line(running, 'R1').reasons).toEqual(['尚未销号：2 项，期满前不扣分']);
+      const ended = assess(perOpen, report([]), [], org, { open: items(2), overdue: [], ended: true });
+      expect(line(ended, 'R1')).toMatchObject({ missed: 2, pending: 0, computedDeduction: 4, score: 2 });
+    });
+
+    it('let the office override the computed score, with its reason kept', () => {
+      const sheet = assess(scheme, report([]), [entry('A11', 4.5, '一项已报请延期')], org, { open: items(2), overdue: items(2), ended: false });
+      expect(line(sheet, 'A11')).toMatchObject({ computedDeduction: 2, score: 4.5, deduction: 0.5 });
+      expect(line(sheet, 'A11').reasons.at(-1)).toBe('办公室评定：一项已报请延期（刘洋（示例））');
     });
   });
 

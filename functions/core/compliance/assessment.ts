@@ -5,7 +5,17 @@
  */
 import type { ComplianceReport } from './compliance.js';
 import { findPerson } from '../roster/organisation.js';
-import type { AssessmentScheme, Organisation } from '../templates/templates.js';
+import type { AssessmentItem, AssessmentScheme, Organisation } from '../templates/templates.js';
+
+/**
+ * The rectification items the assessed period found (DESIGN §15), as they stood on the day
+ * assessed: the open ones and which of those were overdue; `ended` says the period is over.
+ */
+export interface RectificationFacts {
+  open: { id: string; number?: string }[];
+  overdue: { id: string; number?: string }[];
+  ended: boolean;
+}
 
 export interface ScoreEntry {
   period: string;
@@ -29,7 +39,7 @@ export interface AssessmentLine {
   content: string;
   standard: number;
   criteria: string;
-  method: 'per-missing' | 'all-or-nothing' | 'manual';
+  method: AssessmentItem['method'];
   obligation?: string;
   /** Missing instances in periods that have ended (they cost points). */
   missed: number;
@@ -77,9 +87,12 @@ export function assess(
   report: ComplianceReport,
   entries: ScoreEntry[],
   org: Organisation,
+  rectification: RectificationFacts = { open: [], overdue: [], ended: false },
 ): AssessmentSheet {
   const latest = latestScores(entries);
   const items = scheme.items.map((item): AssessmentLine => {
+    if (item.method === 'per-overdue-rectification' || item.method === 'per-open-rectification')
+      return rectificationLine(item, rectification, entries, latest, org);
     const rows = item.obligation ? report.rows.filter((r) => r.obligationId === item.obligation) : [];
     const missedRows = rows.filter((r) => r.status === 'missed');
     const missed = missedRows.reduce((n, r) => n + r.missing, 0);
@@ -128,5 +141,40 @@ export function assess(
     standardTotal: round2(items.reduce((n, i) => n + i.standard, 0)),
     total: round2(items.reduce((n, i) => n + (i.score ?? 0), 0)),
     complete: items.every((i) => i.score !== null),
+  };
+}
+
+const numbersOf = (items: { id: string; number?: string }[]) => items.map((i) => i.number ?? i.id).join('、');
+
+/** A line scored from rectification items: `deduction` each, at most the cap (the standard when absent). */
+function rectificationLine(item: AssessmentItem, facts: RectificationFacts, entries: ScoreEntry[], latest: Map<string, ScoreEntry>, org: Organisation): AssessmentLine {
+  const overdueOnly = item.method === 'per-overdue-rectification';
+  // Overdue is a fact once the deadline has passed; "still open" counts only when the period has ended.
+  const counted = overdueOnly ? facts.overdue : facts.ended ? facts.open : [];
+  const pending = overdueOnly || facts.ended ? 0 : facts.open.length;
+  const reasons: string[] = [];
+  if (counted.length) reasons.push(`${overdueOnly ? '逾期未整改' : '期末未销号'}的问题 ${counted.length} 项：${numbersOf(counted)}`);
+  if (pending) reasons.push(`尚未销号：${pending} 项，期满前不扣分`);
+  const computedDeduction = round2(Math.min(item.cap ?? item.standard, counted.length * item.deduction!));
+  const named = (e: ScoreEntry) => ({ ...e, byName: findPerson(org, e.by)?.name ?? e.by });
+  const entry = latest.get(item.id);
+  const override = entry && entry.score !== null ? named(entry) : undefined;
+  const score = override ? override.score! : round2(item.standard - computedDeduction);
+  return {
+    id: item.id,
+    category: item.category,
+    content: item.content,
+    standard: item.standard,
+    criteria: item.criteria,
+    method: item.method,
+    missed: counted.length,
+    pending,
+    computedDeduction,
+    deduction: round2(item.standard - score),
+    score,
+    reasons: override ? [...reasons, `办公室评定：${override.reason}（${override.byName}）`] : reasons,
+    evidence: counted.map((i) => i.id),
+    override,
+    history: entries.filter((e) => e.itemId === item.id).map(named),
   };
 }

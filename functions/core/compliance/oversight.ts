@@ -9,7 +9,8 @@ import { complianceFor, rowsFor, type ComplianceReport, type ComplianceRow } fro
 import { forbidden, notFound, validationError } from '../errors.js';
 import type { Reminder } from './notify.js';
 import { rolesOn } from '../roster/organisation.js';
-import { addDays, dayNumber, formatPeriod, parsePeriod, shanghaiDate, type Period } from '../periods.js';
+import { addDays, dayNumber, formatPeriod, parsePeriod, periodBounds, shanghaiDate, type Period } from '../periods.js';
+import { rectificationFacts } from '../rectification/summary.js';
 import { parseOrThrow } from '../templates/schema.js';
 import { resolveCaller } from '../records/submissions.js';
 import type { Caller, Deps } from '../types.js';
@@ -132,7 +133,8 @@ export async function assessmentView(
   onlyParams(query, ['period']);
   const period = periodParam(query.period);
   const [report, entries] = await Promise.all([complianceFor(deps, org, period), deps.scores.list(caller.unit, formatPeriod(period))]);
-  return assess(deps.catalog.assessment, report, entries, org);
+  const { start, end } = periodBounds(period);
+  return assess(deps.catalog.assessment, report, entries, org, await rectificationFacts(deps, caller.unit, start, end, report.asOf));
 }
 
 const ScoreBody = z.strictObject({

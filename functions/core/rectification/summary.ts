@@ -42,3 +42,14 @@ export function summaryText(s: RectificationSummary): string {
   if (s.total === 0) return '本期无检查发现的问题';
   return `共 ${s.total} 项，未销号 ${s.open.length} 项（其中逾期 ${s.overdue.length} 项），已销号 ${s.closed.length} 项`;
 }
+
+/**
+ * What the assessment counts for a period on `asOf`: the items it found, as they stood on its last
+ * day (or on `asOf` while it runs), and whether it has ended.
+ */
+export async function rectificationFacts(deps: { catalog: Catalog; records: Pick<RecordStore, 'iterateByForm'> }, unit: string, start: string, end: string, asOf: string) {
+  const day = asOf < end ? asOf : end;
+  const s = await summariseItems(deps, unit, start, day, day);
+  const brief = (r: RecordState) => ({ id: r.id, ...(r.number ? { number: r.number } : {}) });
+  return { open: s.open.map(brief), overdue: s.overdue.map(brief), ended: asOf > end };
+}

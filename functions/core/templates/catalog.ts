@@ -136,6 +136,12 @@ function checkAssessment(scheme: AssessmentScheme, obl: ObligationsFile): void {
       if (item.obligation || item.deduction) fail(file, at, '人工评分的项目不关联义务、不设扣分');
       return;
     }
+    if (item.method === 'per-overdue-rectification' || item.method === 'per-open-rectification') {
+      if (item.obligation) fail(file, `${at}.obligation`, '按整改事项扣分的项目不关联义务');
+      if (!item.deduction) fail(file, `${at}.deduction`, '按整改事项扣分的项目须设每项扣分');
+      if ((item.cap ?? 0) > item.standard) fail(file, `${at}.cap`, '扣分上限不能超过标准分值');
+      return;
+    }
     if (!obl.obligations.some((o) => o.id === item.obligation))
       fail(file, `${at}.obligation`, `义务「${item.obligation ?? ''}」不存在`);
     if (item.method === 'per-missing' && !item.deduction) fail(file, `${at}.deduction`, '按次扣分的项目须设每次扣分');

@@ -237,9 +237,12 @@ export const AssessmentItemSchema = z.strictObject({
   /**
    * per-missing: `deduction` for each missing instance of the obligation, at most `cap`
    * (the standard score when absent); all-or-nothing: any missing instance loses the whole
-   * item; manual: the office scores it by hand.
+   * item; manual: the office scores it by hand; per-overdue-rectification: `deduction` for each
+   * rectification item found in the period and overdue on the day assessed (the period's end, or
+   * today while it runs); per-open-rectification: for each one not closed (已销号) by the period's
+   * end, deducted once the period has ended.
    */
-  method: z.enum(['per-missing', 'all-or-nothing', 'manual']),
+  method: z.enum(['per-missing', 'all-or-nothing', 'manual', 'per-overdue-rectification', 'per-open-rectification']),
   obligation: z.string().optional(),
   deduction: z.number().positive().optional(),
   cap: z.number().positive().optional(),
