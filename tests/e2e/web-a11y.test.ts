@@ -12,6 +12,7 @@ import { launch, overflows, screenshot } from '../helpers/browser.js';
 let api: TestApi;
 let browser: Browser;
 let recordId: string;
+let itemId: string;
 
 beforeAll(async () => {
   api = await startTestApi({ demo: true, web: true });
@@ -21,6 +22,8 @@ beforeAll(async () => {
     body: { templateId: 'member-report', data: { reporter: 'wang-qiang', position: '副局长', reportDate: '2026-11-02', reportType: '综合汇报', summary: '用于无障碍检查的汇报内容摘要。' } },
   });
   recordId = created.body.id;
+  // The example year's inspection has findings: its items are the rectification pages' content.
+  itemId = (await api.call('GET', '/api/rectifications?division=policy', { as: 'sun-li' })).body.items[0].id;
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -53,6 +56,9 @@ const PAGES: Record<string, [string, RegExp][]> = {
     ['#/review', /^待审核/],
     ['#/records?withdrawn=1', /^记录登记簿/],
     ['#/records?form=member-report&period=2026-H2&person=wang-qiang', /^记录登记簿/],
+    ['#/new/inspection', /^综合检查和专项督查/],
+    ['#/rectifications?status=open', /^问题整改/],
+    ['#/rectifications/ITEM', /^整改事项/],
   ],
   'wang-qiang': [
     ['#/', /^我的待办/],
@@ -63,6 +69,8 @@ const PAGES: Record<string, [string, RegExp][]> = {
   'zhou-tao': [
     ['#/', /^我的待办/],
     ['#/office/compliance', /^落实情况/],
+    ['#/rectifications', /^问题整改/],
+    ['#/rectifications/ITEM', /^整改事项/],
   ],
 };
 
@@ -83,7 +91,7 @@ async function signedIn(user: string, viewport: { width: number; height: number 
 
 /** Opens a page by address and waits until its content (not a loading state) is there. */
 async function visit(page: Page, hash: string, title: RegExp) {
-  await page.goto(`${api.url}/${hash.replace('RECORD', recordId)}`);
+  await page.goto(`${api.url}/${hash.replace('RECORD', recordId).replace('ITEM', itemId)}`);
   await expect.poll(() => page.title(), { timeout: 10_000 }).toMatch(title);
   await expect.poll(() => page.locator('.loading').count(), { timeout: 10_000 }).toBe(0);
 }
