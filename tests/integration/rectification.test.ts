@@ -124,6 +124,17 @@ describe('findings become items', () => {
     expect(history.at(-1).reason).toContain('问题清单已修改');
   });
 
+  it('marks the items of a withdrawn inspection 来源已删除, and clears the mark when it is restored', async () => {
+    const created = await api.call('POST', '/api/submissions', { as: 'sun-li', body: inspection([{ ...FINDING, description: '撤回测试' }]) });
+    const [item] = await itemsOf(created.body.id);
+    expect((await api.call('DELETE', `/api/submissions/${created.body.id}?version=1`, { as: 'sun-li' })).status).toBe(204);
+    const after = (await api.call('GET', `/api/rectifications/${item.id}`, { as: 'sun-li' })).body;
+    expect(after.item.data.sourceDeleted).toBe(true);
+    expect(after.history.at(-1).reason).toContain('已撤回');
+    expect((await api.call('POST', `/api/submissions/${created.body.id}/restore`, { as: 'sun-li', body: { reason: '误撤回', version: 2 } })).status).toBe(200);
+    expect((await api.call('GET', `/api/rectifications/${item.id}`, { as: 'sun-li' })).body.item.data.sourceDeleted).toBeUndefined();
+  });
+
   it('refuses a row with a bad deadline under its own path, and writes nothing', async () => {
     const before = await api.snapshot();
     const res = await api.call('POST', '/api/submissions', { as: 'sun-li', body: inspection([FINDING, { description: '二', deadline: '2026-13-01' }]) });

@@ -213,6 +213,8 @@ export async function withdrawSubmission(deps: Deps, caller: Caller, id: string,
   }
   const next: RecordState = { ...current, version: current.version + 1, status: 'withdrawn', updatedAt: deps.now().toISOString(), updatedBy: caller.id };
   if (!(await deps.records.append(next, 'withdraw'))) throw stale((await deps.records.get(id)) ?? current);
+  // A withdrawn inspection's items stay, marked 来源已删除 (a restore clears the mark).
+  await syncFindings(deps, (await deps.organisation(caller.unit))!, next, current);
 }
 
 export async function submissionHistory(
@@ -274,6 +276,7 @@ export async function restoreSubmission(deps: Deps, caller: Caller, id: string, 
   const at = deps.now().toISOString();
   const next: RecordState = { ...current, version: current.version + 1, status: 'active', updatedAt: at, updatedBy: caller.id };
   if (!(await deps.records.append(next, 'restore', input.reason))) throw stale((await deps.records.get(id)) ?? current);
+  await syncFindings(deps, (await deps.organisation(caller.unit))!, next);
   return next;
 }
 

@@ -73,14 +73,15 @@ const ATTEMPTS = 4;
 /**
  * Brings the items of one inspection record in line with its rows: creates the missing ones,
  * carries edits of a row's description, division, person, severity and requirement to an open
- * item, and marks the item of a removed row 来源已删除 (it stays, for the office to close).
- * `previous` is the record before this change (undefined for a create). Idempotent.
+ * item, and marks the item of a removed row (or of a withdrawn record) 来源已删除 (it stays, for
+ * the office to close). `previous` is the record before this change (undefined for a create). Idempotent.
  */
 export async function syncFindings(deps: FindingsDeps, org: Organisation, record: RecordState, previous?: RecordState): Promise<void> {
   const target = rectificationFormFor(deps.catalog, record.templateId);
-  if (!target || record.status !== 'active') return;
+  if (!target) return;
   const field = target.rectification!.field;
-  const rows = (Array.isArray(record.data[field]) ? record.data[field] : []) as Row[];
+  // A withdrawn record has no rows that stand: each of its items is marked as a removed row's is.
+  const rows = (record.status === 'active' && Array.isArray(record.data[field]) ? record.data[field] : []) as Row[];
   const now = deps.now().toISOString();
   const by = record.updatedBy;
   const byName = findPerson(org, by)?.name;
@@ -147,7 +148,7 @@ export async function syncFindings(deps: FindingsDeps, org: Organisation, record
     const current = await deps.records.get(itemId(record.unit, record.id, row.id));
     if (!current) continue;
     await changeItem(deps, current, (c) =>
-      c.data.sourceDeleted ? undefined : { next: { ...c, data: { ...c.data, sourceDeleted: true } }, reason: `检查记录 ${record.number ?? record.id} 的问题清单中已删除这一问题` },
+      c.data.sourceDeleted ? undefined : { next: { ...c, data: { ...c.data, sourceDeleted: true } }, reason: `检查记录 ${record.number ?? record.id}${record.status === 'active' ? ' 的问题清单中已删除这一问题' : ' 已撤回'}` },
     now, by);
   }
 }
