@@ -172,11 +172,13 @@ async function runBound(n: number, file: string) {
 
 async function runQuery(n: number, endpoint: string) {
   const { createDocumentClient, dynamoRecordStore } = await dynamo();
+  // The compilation's page size, so that the Query is the one it makes.
+  const { PAGE_SIZE } = await import('../functions/ledger/compile.js');
   const doc = createDocumentClient({ region: 'local', endpoint });
   const store = dynamoRecordStore(doc, TABLE);
   let count = 0;
   for (const form of catalog.forms)
-    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, 250)) if (r.id) count++;
+    for await (const r of store.iterateByForm(catalog.exampleOrganisation.unit.id, form.id, '2026-01-01', AS_OF, PAGE_SIZE)) if (r.id) count++;
   doc.destroy();
   if (count !== n) throw new Error(`query read ${count} records, expected ${n}`);
 }
@@ -294,7 +296,8 @@ async function child(variant: Variant) {
   if (variant === 'writer') await import('../functions/ledger/workbook.js');
   if (variant === 'bare') await exceljs();
   if (variant === 'query' || variant === 'compile') await dynamo();
-  if (variant === 'compile') await import('../functions/ledger/compile.js');
+  // The Query variant takes its page size from there too.
+  if (variant === 'compile' || variant === 'query') await import('../functions/ledger/compile.js');
   let workerPeak = 0;
   let jobMs: number | undefined;
   global.gc?.();
