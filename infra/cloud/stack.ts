@@ -154,6 +154,7 @@ export class TaizhangStack extends Stack {
       entry: WORKER.entry,
       description: 'Taizhang worker: compilation jobs, the monthly schedule, the daily reminders, the sweep',
       memorySize: WORKER_MEMORY_MB,
+      nodeOptions: WORKER.nodeOptions,
       timeout: Duration.minutes(15),
       deadLetterQueue: deadLetters,
     });
