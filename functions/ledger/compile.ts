@@ -45,7 +45,8 @@ export const workDir = (root = process.env.WORK_TMPDIR) => join(root || tmpdir()
  * Records of one form are read this many at a time, and up to two pages are read ahead. Kept small
  * for memory, not speed: the detail spends so long on each record that, with 250 a page and 500
  * ahead, records waited through two young-generation collections, were promoted, and piled up as
- * old garbage with their buffers (measured at 100,000 records: peak RSS 239 MB; with 100, 165 MB).
+ * old garbage with their buffers (bench/ledger.ts, 100,000 records in-process: peak RSS 279 MB;
+ * with 100, 211 MB).
  */
 export const PAGE_SIZE = 100;
 
