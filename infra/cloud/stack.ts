@@ -56,8 +56,8 @@ export const NONCURRENT_VERSION_DAYS = 90;
 export const usesBucket = (entry: string) => entry.includes('compilation') || entry.includes('archive') || entry === WORKER.entry;
 
 /**
- * The worker's memory: the benchmark's 100,000-record job peaks near 250 MB, so memory is not what
- * limits it; CPU is, and Lambda gives a whole vCPU at 1,769 MB.
+ * The worker's memory: the benchmark's 100,000-record job peaks near 200 MB (README, Measured), so
+ * memory is not what limits it; CPU is, and Lambda gives a whole vCPU at 1,769 MB.
  */
 export const WORKER_MEMORY_MB = 1769;
 
