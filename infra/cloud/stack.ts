@@ -56,8 +56,8 @@ export const NONCURRENT_VERSION_DAYS = 90;
 export const usesBucket = (entry: string) => entry.includes('compilation') || entry.includes('archive') || entry === WORKER.entry;
 
 /**
- * The worker's memory: the benchmark's 100,000-record job peaks near 250 MB, so memory is not what
- * limits it; CPU is, and Lambda gives a whole vCPU at 1,769 MB.
+ * The worker's memory: the benchmark's 100,000-record job peaks near 200 MB (README, Measured), so
+ * memory is not what limits it; CPU is, and Lambda gives a whole vCPU at 1,769 MB.
  */
 export const WORKER_MEMORY_MB = 1769;
 
@@ -154,6 +154,7 @@ export class TaizhangStack extends Stack {
       entry: WORKER.entry,
       description: 'Taizhang worker: compilation jobs, the monthly schedule, the daily reminders, the sweep',
       memorySize: WORKER_MEMORY_MB,
+      nodeOptions: WORKER.nodeOptions,
       timeout: Duration.minutes(15),
       deadLetterQueue: deadLetters,
     });

@@ -16,6 +16,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WORKER } from '../../functions/routes.js';
 
 export const LOCAL_WORKER_NAME = 'taizhang-worker';
 const CHILD = fileURLToPath(new URL('./worker-child.ts', import.meta.url));
@@ -92,7 +93,8 @@ export async function startLocalWorker(options: LocalWorkerOptions): Promise<Loc
   const spawnChild = () => {
     const dir = mkdtempSync(join(options.tmpRoot, 'worker-'));
     const child = fork(CHILD, [], {
-      execArgv: ['--import', 'tsx'],
+      // The worker's own Node options, as Lambda gives them (functions/routes.ts WORKER).
+      execArgv: ['--import', 'tsx', ...WORKER.nodeOptions.split(' ')],
       env: { ...process.env, ...options.env, WORK_TMPDIR: dir },
       // Its own process group: Ctrl-C reaches the runner, which decides what the children do.
       detached: true,

@@ -186,7 +186,7 @@ describe('the functions', () => {
   it('are configured by their environment: the table everywhere, the bucket where workbooks are made, the reminders channel where reminders are sent, no endpoint', () => {
     for (const entry of entries) {
       expect(fnResource(entry).Properties.Environment.Variables, entry).toEqual({
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: entry === WORKER.entry ? `--enable-source-maps ${WORKER.nodeOptions}` : '--enable-source-maps',
         TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
         TABLE_NAME: { Ref: tableId },
         ...(usesBucket(entry) ? { BUCKET_NAME: { Ref: bucketId } } : {}),

@@ -20,6 +20,8 @@ export interface TaizhangFunctionProps {
   timeout?: Duration;
   /** Where asynchronous invocations that failed every attempt are kept. */
   deadLetterQueue?: import('aws-cdk-lib/aws-sqs').IQueue;
+  /** More options for Node, after the shared ones. */
+  nodeOptions?: string;
 }
 
 export class TaizhangFunction extends NodejsFunction {
@@ -56,7 +58,7 @@ export class TaizhangFunction extends NodejsFunction {
       bundling: lambdaBundling(),
       environment: {
         // `sourceMap` alone writes the map; Node reads it only with this flag.
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: ['--enable-source-maps', props.nodeOptions].filter(Boolean).join(' '),
         TEMPLATES_DIR: BUNDLED_TEMPLATES_DIR,
       },
     });
