@@ -22,7 +22,7 @@ import { prepareTable } from './setup.js';
 import { webServer } from './web.js';
 import { storedRosters } from './users.js';
 import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
-import { loadDemoRecords } from './demo.js';
+import { exampleCountyOrgs, loadCountyDemoRecords, loadDemoRecords } from './demo.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
 import { blobServer } from './blob-server.js';
@@ -99,11 +99,15 @@ process.env.LAMBDA_ENDPOINT = worker.endpoint;
 worker.prewarm();
 // The example year by default; with --organisation the bureau's own unit, and no example records.
 const org = own ?? catalog.exampleOrganisation;
-const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, [org]);
+// The example county (示例县委宣传部) and its two smaller units come with the example organisation.
+const orgs = own ? [org] : [org, ...exampleCountyOrgs(catalog)];
+const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, orgs);
 let demo = 0;
 if (loaded.length && !own) {
   const doc = createDocumentClient({ region: 'local', endpoint: store.endpoint });
-  demo = await loadDemoRecords(catalog, org, dynamoRecordStore(doc, process.env.TABLE_NAME), new Date());
+  const records = dynamoRecordStore(doc, process.env.TABLE_NAME);
+  if (loaded.includes(org.unit.id)) demo = await loadDemoRecords(catalog, org, records, new Date());
+  demo += await loadCountyDemoRecords(catalog, records, new Date());
   doc.destroy();
 }
 // Nothing else runs on this store (one runner at a time), so every marked head and unfinished job
@@ -164,9 +168,12 @@ console.log(
   `data: ${dataDir}${loaded.length ? (own ? ` (organisation loaded from ${options.organisation}: ${loaded.join(', ')})` : ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)`) : ''}`,
 );
 console.log(`open http://localhost:${actualPort}/ and pick a demo user, or use the API with a bearer token:`);
-for (const p of org.people) {
-  const roles = rolesOn(p, today);
-  if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);
+for (const o of orgs) {
+  if (orgs.length > 1) console.log(` ${o.unit.name}`);
+  for (const p of o.people) {
+    const roles = rolesOn(p, today);
+    if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);
+  }
 }
 console.log(`token: npm run -s token -- --role leader   (or: npm run -s token -- li-na)`);
 console.log(`try:   curl -H "Authorization: Bearer $(npm run -s token -- --role leader)" http://localhost:${actualPort}/api/me`);
