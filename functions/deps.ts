@@ -33,6 +33,8 @@ import { fileSink } from './ledger/archive.js';
 import { dynamoArchiveStore } from './store/archives.js';
 import { s3ArchiveSink } from './store/archive-sink.js';
 import type { EvidenceBlobStore } from './store/evidence-blobs.js';
+import type { CountyReadDeps } from './core/county/service.js';
+import { dynamoAccessLogStore } from './store/access-log.js';
 
 let deps: Deps | undefined;
 /** What the compilation handlers and the worker need beyond the records. */
@@ -189,4 +191,14 @@ function lazyEvidenceBlobs(store: () => EvidenceBlobStore): EvidenceBlobStore {
       return s.downloadUrl(...a);
     },
   };
+}
+
+let countyDeps: CountyDeps | undefined;
+/** What the county routes need: the archive routes' dependencies, the rosters and the units' access logs. */
+export type CountyDeps = ArchiveDeps & CountyReadDeps;
+export function getCountyDeps(): CountyDeps {
+  if (countyDeps) return countyDeps;
+  const { config, doc } = base();
+  countyDeps = { ...getArchiveDeps(), rosters: getRosterStore(), accessLog: dynamoAccessLogStore(doc, config.TABLE_NAME) };
+  return countyDeps;
 }

@@ -16,6 +16,8 @@ export interface RouteDef {
   startsJobs?: true;
   /** What it does with the evidence bucket, so the stack grants exactly that (infra/cloud/constructs/evidence.ts). */
   evidence?: 'sign' | 'finalise' | 'read';
+  /** A county read: it appends to the unit's access log, so it needs PutItem though it only answers GET. */
+  writesAccessLog?: true;
   /** Creates, disables and enables people's accounts at the identity provider (core/roster/identity.ts). */
   managesAccounts?: true;
 }
@@ -68,4 +70,11 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/archives', entry: 'list-archives' },
   { method: 'GET', path: '/api/archives/{id}', entry: 'get-archive' },
   { method: 'GET', path: '/api/archives/{id}/file', entry: 'get-archive-file' },
+  // The county view (DESIGN §14): read-only, each read written to the unit's access log.
+  { method: 'GET', path: '/api/county/units/{unit}/compliance', entry: 'get-county-unit-compliance', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/assessment', entry: 'get-county-unit-assessment', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/compilations', entry: 'list-county-unit-compilations', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/compilations/{id}/file', entry: 'get-county-compilation-file', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/archives/{id}/file', entry: 'get-county-archive-file', writesAccessLog: true },
+  { method: 'GET', path: '/api/access-log', entry: 'get-access-log' },
 ];

@@ -131,7 +131,7 @@ export class TaizhangStack extends Stack {
         // No request compiles (the worker does): every API function has the same small defaults.
       });
       const reads = routes.every((r) => r.method === 'GET' || r.readsOnly);
-      const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads) ? 'read-repair' : 'read';
+      const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads || r.writesAccessLog) ? 'read-repair' : 'read';
       useTable(fn, this.table, access);
       if (compiles) useBucket(fn, this.bucket);
       this.functions.set(entry, fn);

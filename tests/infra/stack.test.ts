@@ -57,6 +57,13 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'list-archives': 'read',
   'get-archive': 'read',
   'get-archive-file': 'read',
+  // A county read appends to the unit's access log (one put, never an update).
+  'get-county-unit-compliance': 'read-repair',
+  'get-county-unit-assessment': 'read-repair',
+  'list-county-unit-compilations': 'read-repair',
+  'get-county-compilation-file': 'read-repair',
+  'get-county-archive-file': 'read-repair',
+  'get-access-log': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 /** Written out by hand: the people routes, which keep Cognito accounts in step with the roster. */

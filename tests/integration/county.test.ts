@@ -1,0 +1,130 @@
+/**
+ * The county view's authority (DESIGN §14): a county person reads its own units' matrix, assessment
+ * and ledgers, never another county's units (404), never a unit's record routes (404) and never
+ * writes (403); every county read lands in the unit's access log, which the unit's office reads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCatalog } from '../../functions/core/templates/catalog.js';
+import type { Organisation } from '../../functions/core/templates/templates.js';
+import { ROUTES } from '../../functions/routes.js';
+import { startTestApi, TEMPLATES_DIR, type TestApi } from '../helpers/api.js';
+import { studySession } from '../helpers/fixtures.js';
+
+const example = readCatalog(TEMPLATES_DIR).exampleCounty;
+const SECOND_COUNTY: Organisation = {
+  unit: { id: 'second-county', name: '中共YY县委宣传部（测试）', shortName: 'YY县委宣传部' },
+  kind: 'county',
+  divisions: [{ id: 'theory', name: '理论科' }],
+  people: [{ id: 'county-two', name: '测试县委宣传部', title: '科员', division: 'theory', roles: [{ role: 'county', from: '2024-01-01' }] }],
+};
+const SECOND_UNIT: Organisation = {
+  unit: { id: 'second-unit', name: '中共YY县ZZ局党组（测试）', shortName: 'ZZ局' },
+  county: 'second-county',
+  divisions: [{ id: 'office', name: '办公室' }],
+  people: [{ id: 'second-office', name: '测试ZZ办公室', title: '办公室主任', division: 'office', roles: [{ role: 'office', from: '2024-01-01' }] }],
+};
+const COUNTY = 'qian-hong';
+
+let api: TestApi;
+let recordId: string;
+beforeAll(async () => {
+  api = await startTestApi({ orgs: [example.county, ...example.units, SECOND_COUNTY, SECOND_UNIT] });
+  const created = await api.call('POST', '/api/submissions', { as: 'sun-li', body: studySession() });
+  expect(created.status).toBe(201);
+  recordId = created.body.id;
+});
+afterAll(() => api.close());
+
+const unitRoutes = (unit: string) => [
+  `/api/county/units/${unit}/compliance?period=2026`,
+  `/api/county/units/${unit}/assessment?period=2026`,
+  `/api/county/units/${unit}/compilations?period=2026`,
+  `/api/county/units/${unit}/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file`,
+  `/api/county/units/${unit}/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file`,
+];
+const accessLog = async () => (await api.call('GET', '/api/access-log', { as: 'sun-li' })).body.items as any[];
+
+describe('the county view', () => {
+  it("shows the county its unit's matrix and assessment, and logs each read in the unit", async () => {
+    const before = (await accessLog()).length;
+    const matrix = await api.call('GET', '/api/county/units/example-bureau/compliance?period=2026', { as: COUNTY });
+    expect(matrix.status).toBe(200);
+    expect(matrix.body).toMatchObject({ unit: 'example-bureau', period: '2026', unitName: '中共XX县XX局党组（示例）' });
+    expect(matrix.body.rows.find((r: any) => r.obligationId === 'O2').records).toContain(recordId);
+    const sheet = await api.call('GET', '/api/county/units/example-bureau/assessment?period=2026', { as: COUNTY });
+    expect(sheet.status).toBe(200);
+    expect(sheet.body.items.length).toBeGreaterThan(0);
+    expect(typeof sheet.body.total).toBe("number");
+    const log = await accessLog();
+    expect(log.length).toBe(before + 2);
+    expect(log[0]).toMatchObject({ by: COUNTY, byName: '钱红（示例）', county: 'example-county', route: 'GET /api/county/units/{unit}/assessment', period: '2026' });
+    expect(log[1]).toMatchObject({ route: 'GET /api/county/units/{unit}/compliance', period: '2026' });
+  });
+
+  it("lists the unit's compilations and downloads one through the county's own route", async () => {
+    const { job } = await api.compileWorkbook('sun-li', { period: '2026-11' });
+    const list = await api.call('GET', '/api/county/units/example-bureau/compilations?period=2026-11', { as: COUNTY });
+    expect(list.status).toBe(200);
+    const item = list.body.compilations.find((c: any) => c.id === job.id);
+    expect(item.file).toBe(`/api/county/units/example-bureau/compilations/${encodeURIComponent(job.id)}/file`);
+    const link = await api.call('GET', `${item.file}?link=1`, { as: COUNTY });
+    expect(link.status).toBe(200);
+    const file = await fetch(api.url + link.body.url);
+    expect(file.status).toBe(200);
+    expect((await file.arrayBuffer()).byteLength).toBe(item.size);
+    expect((await accessLog())[0]).toMatchObject({ route: 'GET /api/county/units/{unit}/compilations/{id}/file', item: job.id });
+  });
+
+  it("answers 404 for another county's unit, a unit nobody oversees and a county, on every county route, logging nothing there", async () => {
+    const secondLog = async () => (await api.call('GET', '/api/access-log', { as: 'second-office' })).body.items.length;
+    const before = await secondLog();
+    for (const [as, unit] of [
+      [COUNTY, 'second-unit'],
+      [COUNTY, 'other-bureau'],
+      [COUNTY, 'example-county'],
+      [COUNTY, 'no-such-unit'],
+      [COUNTY, '..%2Fexample-bureau'],
+      ['county-two', 'example-bureau'],
+      ['county-two', 'example-culture'],
+    ])
+      for (const path of unitRoutes(unit!)) {
+        const res = await api.call('GET', path, { as });
+        expect(res.status, `${as} ${path}`).toBe(404);
+        expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+        expect(JSON.stringify(res.body)).not.toMatch(/XX局|ZZ局|YY局/);
+      }
+    expect(await secondLog()).toBe(before);
+  });
+
+  it("answers 404 to the county on a unit's every read route and 403 on its every write, writing nothing", async () => {
+    const countyMayUse = ['GET /api/me', 'GET /api/templates', 'GET /api/templates/{id}'];
+    const before = await api.snapshot();
+    for (const r of ROUTES) {
+      const key = `${r.method} ${r.path}`;
+      if (r.path.startsWith('/api/county/') || countyMayUse.includes(key)) continue;
+      const path = r.path.replace('{id}', recordId).replace('{aid}', '01KBAAAAAAAAAAAAAAAAAAAAAA').replace('{period}', '2026').replace('{itemId}', 'A10');
+      const res = await api.call(r.method, path, { as: COUNTY, ...(r.method === 'GET' ? {} : { body: studySession() }) });
+      expect(res.status, key).toBe(r.method === 'GET' ? 404 : 403);
+      expect(res.body.detail, key).toBeTruthy();
+    }
+    expect(await api.snapshot(), 'nothing written').toEqual(before);
+    const me = await api.call('GET', '/api/me', { as: COUNTY });
+    expect(me.body).toMatchObject({ id: COUNTY, roles: ['county'], unit: { id: 'example-county' } });
+  });
+
+  it('keeps the access log to the unit office and secretary, and the county routes to the county', async () => {
+    expect((await api.call('GET', '/api/access-log', { as: 'zhang-wei' })).status).toBe(200);
+    expect((await api.call('GET', '/api/access-log', { as: 'li-na' })).status).toBe(403);
+    expect((await api.call('GET', '/api/county/units/example-bureau/compliance?period=2026', { as: 'sun-li' })).status).toBe(403);
+    // The other county's unit's log holds none of this county's reads.
+    expect((await api.call('GET', '/api/access-log', { as: 'second-office' })).body.items).toEqual([]);
+  });
+
+  it('refuses a bad period with the field named', async () => {
+    const res = await api.call('GET', '/api/county/units/example-bureau/compliance?period=2026-13', { as: COUNTY });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'query.period', message: expect.stringContaining('2026') }]);
+    const extra = await api.call('GET', '/api/county/units/example-bureau/compliance?period=2026&scope=all', { as: COUNTY });
+    expect(extra.status).toBe(400);
+  });
+});
