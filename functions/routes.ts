@@ -71,6 +71,7 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/archives/{id}', entry: 'get-archive' },
   { method: 'GET', path: '/api/archives/{id}/file', entry: 'get-archive-file' },
   // The county view (DESIGN §14): read-only, each read written to the unit's access log.
+  { method: 'GET', path: '/api/county/overview', entry: 'get-county-overview', writesAccessLog: true },
   { method: 'GET', path: '/api/county/units/{unit}/compliance', entry: 'get-county-unit-compliance', writesAccessLog: true },
   { method: 'GET', path: '/api/county/units/{unit}/assessment', entry: 'get-county-unit-assessment', writesAccessLog: true },
   { method: 'GET', path: '/api/county/units/{unit}/compilations', entry: 'list-county-unit-compilations', writesAccessLog: true },

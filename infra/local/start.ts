@@ -12,7 +12,7 @@ import { rolesOn } from '../../functions/core/roster/organisation.js';
 import { shanghaiDate } from '../../functions/core/periods.js';
 import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';
-import { loadLocalKeys } from './jwt.js';
+import { LOCAL_ISSUER, loadLocalKeys } from './jwt.js';
 import { RUNNER_PID_FILE, runnerFileText, takeRunnerLock } from './runner-lock.js';
 import { parseStartArgs, readOrganisationFile, tightenModes } from './start-options.js';
 import { isLoopbackName } from './web.js';
@@ -115,6 +115,16 @@ if (loaded.length && !own) {
 const { sweep } = await import('../../functions/worker.js');
 const { getCompilationDeps } = await import('../../functions/deps.js');
 const swept = await sweep(getCompilationDeps(), { markerAgeMs: 0, graceMs: 0 });
+// The county view's snapshots from scratch, after the repairs: what the example records and any
+// change a crash cut short left behind (npm run -s snapshots:rebuild does the same while stopped).
+const { getRosterStore, getSnapshotDeps } = await import('../../functions/deps.js');
+const { rebuildSnapshots } = await import('../../functions/core/county/keep-current.js');
+// A store made before the example county: its example unit is attached now, as a new roster version.
+if (!own && org.county) {
+  const { attachToCounty } = await import('../../functions/core/county/attach.js');
+  await attachToCounty(getRosterStore(), org.unit.id, org.county, { by: 'load', at: new Date().toISOString(), issuer: LOCAL_ISSUER });
+}
+const rebuilt = await rebuildSnapshots(getSnapshotDeps(), await getRosterStore().units(), new Date());
 if (swept.repaired || swept.redispatched || swept.failed)
   console.log(`repaired ${swept.repaired} record heads left mid-change; jobs: ${swept.redispatched} restarted, ${swept.failed} failed`);
 const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
@@ -167,6 +177,7 @@ console.log(`台账 Taizhang is running: http://localhost:${actualPort}`);
 console.log(
   `data: ${dataDir}${loaded.length ? (own ? ` (organisation loaded from ${options.organisation}: ${loaded.join(', ')})` : ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)`) : ''}`,
 );
+console.log(`snapshots: ${rebuilt} rebuilt for the county view`);
 console.log(`open http://localhost:${actualPort}/ and pick a demo user, or use the API with a bearer token:`);
 for (const o of orgs) {
   if (orgs.length > 1) console.log(` ${o.unit.name}`);

@@ -58,6 +58,7 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-archive': 'read',
   'get-archive-file': 'read',
   // A county read appends to the unit's access log (one put, never an update).
+  'get-county-overview': 'read-repair',
   'get-county-unit-compliance': 'read-repair',
   'get-county-unit-assessment': 'read-repair',
   'list-county-unit-compilations': 'read-repair',

@@ -301,6 +301,7 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/archives/{id}',                      '/api/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',          404, 403, 403, 404, 403, 404],
   ['GET',    '/api/archives/{id}/file',                 '/api/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file',     404, 403, 403, 404, 403, 404],
   // The county view is the county's only (tests/integration/county.test.ts has the county people); the access log the unit's oversight.
+  ['GET',    '/api/county/overview',                    '/api/county/overview?period=2026',       403, 403, 403, 403, 403, 403],
   ['GET',    '/api/county/units/{unit}/compliance',     '/api/county/units/example-bureau/compliance?period=2026',   403, 403, 403, 403, 403, 403],
   ['GET',    '/api/county/units/{unit}/assessment',     '/api/county/units/example-bureau/assessment?period=2026',   403, 403, 403, 403, 403, 403],
   ['GET',    '/api/county/units/{unit}/compilations',   '/api/county/units/example-bureau/compilations?period=2026', 403, 403, 403, 403, 403, 403],

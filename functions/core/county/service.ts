@@ -4,10 +4,8 @@
  * county's units (404, as for a record one may not see). Every read is written to the unit's
  * access log, which the unit's office reads.
  */
-import { forbidden, notFound } from '../errors.js';
-import { formatPeriod, parsePeriod } from '../periods.js';
-import { complianceFor } from '../compliance/compliance.js';
-import { assess } from '../compliance/assessment.js';
+import { conflict, forbidden, notFound } from '../errors.js';
+import { formatPeriod, parsePeriod, periodLabel, shanghaiDate } from '../periods.js';
 import { rosterId } from '../templates/templates.js';
 import { onlyParams, periodParam } from '../compliance/oversight.js';
 import { findPerson } from '../roster/organisation.js';
@@ -15,11 +13,13 @@ import type { RosterStore } from '../roster/store.js';
 import type { Caller, Deps } from '../types.js';
 import type { Organisation } from '../templates/templates.js';
 import type { AccessLogStore } from './access-log.js';
+import { snapshotAssessment, snapshotReport, type SnapshotStore } from './snapshots.js';
 import { NOT_COUNTY } from './messages.js';
 
 export interface CountyReadDeps extends Deps {
   rosters: Pick<RosterStore, 'countyUnits' | 'roster'>;
   accessLog: AccessLogStore;
+  snapshots: SnapshotStore;
 }
 
 const NOT_OURS = '找不到这个单位，或它不归贵部门管理';
@@ -77,16 +77,80 @@ export async function accessLogView(deps: Pick<CountyReadDeps, 'organisation' | 
   return { items: await deps.accessLog.list(caller.unit, 200) };
 }
 
-/** GET /api/county/units/{unit}/compliance?period=: the unit's whole matrix, as its office sees it. */
+/** The unit's snapshot of the period, or 409 while none has been made (a rebuild makes it). */
+async function snapshotOf(deps: CountyReadDeps, unit: string, period: string) {
+  const snap = await deps.snapshots.get(unit, period);
+  if (!snap) throw conflict('该单位这一期间的落实情况尚未汇总，请稍后再试');
+  return snap;
+}
+
+/** GET /api/county/units/{unit}/compliance?period=: the unit's whole matrix, as its office sees it, from its snapshot. */
 export async function unitCompliance(deps: CountyReadDeps, caller: Caller, unit: string, route: string, query: Record<string, string | undefined>) {
   const { org, period } = await readUnitAs(deps, caller, unit, { route, query });
-  const report = await complianceFor(deps, org, parsePeriod(period!)!);
+  const report = snapshotReport(await snapshotOf(deps, org.unit.id, period!), shanghaiDate(deps.now()));
   return { ...report, unitName: org.unit.name };
 }
 
-/** GET /api/county/units/{unit}/assessment?period=: the unit's assessment sheet with its deductions. */
+/** GET /api/county/units/{unit}/assessment?period=: the unit's assessment sheet with its deductions, from its snapshot. */
 export async function unitAssessment(deps: CountyReadDeps, caller: Caller, unit: string, route: string, query: Record<string, string | undefined>) {
   const { org, period } = await readUnitAs(deps, caller, unit, { route, query });
-  const [report, entries] = await Promise.all([complianceFor(deps, org, parsePeriod(period!)!), deps.scores.list(org.unit.id, period!)]);
-  return { ...assess(deps.catalog.assessment, report, entries, org), unitName: org.unit.name };
+  const sheet = snapshotAssessment(deps.catalog, await snapshotOf(deps, org.unit.id, period!), shanghaiDate(deps.now()));
+  return { ...sheet, unitName: org.unit.name };
+}
+
+type Counts = { met: number; inProgress: number; missed: number; notDue: number };
+const zero = (): Counts => ({ met: 0, inProgress: 0, missed: 0, notDue: 0 });
+const KEY = { met: 'met', 'in-progress': 'inProgress', missed: 'missed', 'not-due': 'notDue' } as const;
+
+/**
+ * GET /api/county/overview?period=: every unit of the county, units × obligations (met / in progress /
+ * missed rows), the score, ranked: units with missed items first, then by obligations met, then by
+ * score; `rankByMet` and `rankByScore` give both rankings. Reads one roster and one snapshot per unit.
+ */
+export async function countyOverview(deps: CountyReadDeps, caller: Caller, route: string, query: Record<string, string | undefined>) {
+  const { county, name } = await countyCaller(deps, caller);
+  onlyParams(query, ['period']);
+  const period = formatPeriod(periodParam(query.period));
+  const today = shanghaiDate(deps.now());
+  const units = (await deps.rosters.countyUnits(caller.unit)).map((r) => r.org);
+  const snaps = await deps.snapshots.many(units.map((u) => u.unit.id), period);
+  const at = deps.now().toISOString();
+  // Each unit's log shows the county looked at it, as a drill-down does.
+  await Promise.all(units.map((u) => deps.accessLog.add(u.unit.id, { at, by: caller.id, byName: name, county: caller.unit, route, period })));
+  const obligations = deps.catalog.obligations.obligations.map((o) => ({ id: o.id, title: o.title }));
+  const rows = units.map((u) => {
+    const snap = snaps.get(u.unit.id);
+    if (!snap) return { unit: u.unit.id, name: u.unit.name, shortName: u.unit.shortName, pending: true as const };
+    const report = snapshotReport(snap, today);
+    const sheet = snapshotAssessment(deps.catalog, snap, today);
+    const cells: Record<string, Counts> = Object.fromEntries(obligations.map((o) => [o.id, zero()]));
+    const totals = zero();
+    for (const r of report.rows) {
+      cells[r.obligationId]![KEY[r.status]]++;
+      totals[KEY[r.status]]++;
+    }
+    // An obligation is met when every row of it that is due is met.
+    const obligationsMet = obligations.filter((o) => {
+      const c = cells[o.id]!;
+      return c.met > 0 && c.inProgress === 0 && c.missed === 0;
+    }).length;
+    return { unit: u.unit.id, name: u.unit.name, shortName: u.unit.shortName, cells, totals, obligationsMet, score: sheet.total, standardTotal: sheet.standardTotal, scoreComplete: sheet.complete };
+  });
+  type Row = (typeof rows)[number];
+  const done = rows.filter((r): r is Extract<Row, { totals: Counts }> => !('pending' in r));
+  const rankOf = (sorted: typeof done) => new Map(sorted.map((r, i) => [r.unit, i + 1]));
+  const byMet = rankOf([...done].sort((a, b) => b.obligationsMet - a.obligationsMet || b.totals.met - a.totals.met || a.unit.localeCompare(b.unit)));
+  const byScore = rankOf([...done].sort((a, b) => b.score - a.score || a.unit.localeCompare(b.unit)));
+  const ranked = [...done].sort(
+    (a, b) => Number(b.totals.missed > 0) - Number(a.totals.missed > 0) || byMet.get(a.unit)! - byMet.get(b.unit)! || byScore.get(a.unit)! - byScore.get(b.unit)!,
+  );
+  return {
+    county: { id: county.unit.id, name: county.unit.name },
+    period,
+    periodLabel: periodLabel(parsePeriod(period)!),
+    asOf: today,
+    obligations,
+    units: ranked.map((r) => ({ ...r, rankByMet: byMet.get(r.unit)!, rankByScore: byScore.get(r.unit)! })),
+    pending: rows.filter((r) => 'pending' in r).map((r) => ({ unit: r.unit, name: r.name, shortName: r.shortName })),
+  };
 }
