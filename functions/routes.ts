@@ -28,6 +28,9 @@ export interface RouteDef {
  */
 export const WORKER = { entry: 'worker' } as const;
 
+/** The table's stream consumer `functions/<entry>.ts`: keeps the county view's snapshots current in the cloud. */
+export const SNAPSHOT_STREAM = { entry: 'snapshot-stream' } as const;
+
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/templates', entry: 'list-templates' },
   { method: 'GET', path: '/api/templates/{id}', entry: 'get-template' },

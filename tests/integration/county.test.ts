@@ -153,6 +153,28 @@ describe('the county view', () => {
     expect(second.every((e: any) => e.county === 'second-county')).toBe(true);
   });
 
+  it("follows the table's stream in the cloud: a record written without the in-process refresh reaches the snapshot through the consumer", async () => {
+    const { marshall } = await import('@aws-sdk/util-dynamodb');
+    const { GetCommand } = await import('@aws-sdk/lib-dynamodb');
+    const { createDocumentClient } = await import('../../functions/store/client.js');
+    const { dynamoRecordStore } = await import('../../functions/store/records.js');
+    const { handler } = await import('../../functions/snapshot-stream.js');
+    const doc = createDocumentClient({ region: 'local', endpoint: api.endpoint });
+    const id = 'STREAMTEST0000000001';
+    await dynamoRecordStore(doc, api.tableName).create(
+      { ...(await import('../helpers/fixtures.js')).storedRecord(id, { unit: 'example-library', templateId: 'study-session', date: '2026-04-02', period: '2026-04', owner: 'fan-qing', data: { sessionType: '意识形态专题学习' } }) },
+      'stream',
+    );
+    const has = async () => (await api.call('GET', '/api/county/units/example-library/compliance?period=2026', { as: COUNTY })).body.rows.some((r: any) => r.records.includes(id));
+    expect(await has()).toBe(false);
+    const head = (await doc.send(new GetCommand({ TableName: api.tableName, Key: { pk: `REC#${id}`, sk: 'HEAD' } }))).Item!;
+    const record = { dynamodb: { NewImage: marshall(head, { removeUndefinedValues: true }) } };
+    // Delivered twice, as a stream may.
+    await handler({ Records: [record, record] } as any);
+    expect(await has()).toBe(true);
+    doc.destroy();
+  });
+
   it('refuses a bad period with the field named', async () => {
     const res = await api.call('GET', '/api/county/units/example-bureau/compliance?period=2026-13', { as: COUNTY });
     expect(res.status).toBe(400);
