@@ -128,7 +128,7 @@ describe('the county view', () => {
   });
 
   it("answers 404 to the county on a unit's every read route and 403 on its every write, writing nothing", async () => {
-    const countyMayUse = ['GET /api/me', 'GET /api/templates', 'GET /api/templates/{id}'];
+    const countyMayUse = ['GET /api/me', 'GET /api/organisation', 'GET /api/templates', 'GET /api/templates/{id}'];
     const before = await api.snapshot();
     for (const r of ROUTES) {
       const key = `${r.method} ${r.path}`;
@@ -141,6 +141,8 @@ describe('the county view', () => {
     expect(await api.snapshot(), 'nothing written').toEqual(before);
     const me = await api.call('GET', '/api/me', { as: COUNTY });
     expect(me.body).toMatchObject({ id: COUNTY, roles: ['county'], unit: { id: 'example-county' } });
+    // The web app's start: the county's own roster, never a unit's.
+    expect((await api.call('GET', '/api/organisation', { as: COUNTY })).body.unit.id).toBe('example-county');
   });
 
   it('keeps the access log to the unit office and secretary, and the county routes to the county', async () => {
