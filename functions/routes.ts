@@ -80,5 +80,8 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/county/units/{unit}/compilations', entry: 'list-county-unit-compilations', writesAccessLog: true },
   { method: 'GET', path: '/api/county/units/{unit}/compilations/{id}/file', entry: 'get-county-compilation-file', writesAccessLog: true },
   { method: 'GET', path: '/api/county/units/{unit}/archives/{id}/file', entry: 'get-county-archive-file', writesAccessLog: true },
+  { method: 'POST', path: '/api/county/compilations', entry: 'create-county-compilation', startsJobs: true },
+  { method: 'GET', path: '/api/county/compilations/{id}', entry: 'get-county-compilation' },
+  { method: 'GET', path: '/api/county/compilations/{id}/file', entry: 'get-county-own-compilation-file' },
   { method: 'GET', path: '/api/access-log', entry: 'get-access-log' },
 ];

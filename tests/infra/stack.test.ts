@@ -65,6 +65,8 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   'get-county-compilation-file': 'read-repair',
   'get-county-archive-file': 'read-repair',
   'get-access-log': 'read',
+  'get-county-compilation': 'read',
+  'get-county-own-compilation-file': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 /** Written out by hand: the people routes, which keep Cognito accounts in step with the roster. */

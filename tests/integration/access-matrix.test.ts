@@ -307,6 +307,9 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/county/units/{unit}/compilations',   '/api/county/units/example-bureau/compilations?period=2026', 403, 403, 403, 403, 403, 403],
   ['GET',    '/api/county/units/{unit}/compilations/{id}/file', '/api/county/units/example-bureau/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 403, 403, 403, 403, 403, 403],
   ['GET',    '/api/county/units/{unit}/archives/{id}/file',     '/api/county/units/example-bureau/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file',     403, 403, 403, 403, 403, 403],
+  ['POST',   '/api/county/compilations',                '/api/county/compilations',               403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/compilations/{id}',           '/api/county/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/compilations/{id}/file',      '/api/county/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 403, 403, 403, 403, 403, 403],
   ['GET',    '/api/access-log',                         '/api/access-log',                        200, 403, 403, 200, 403, 200],
 ];
 

@@ -177,6 +177,38 @@ describe('the county view', () => {
     doc.destroy();
   });
 
+  it('compiles the roll-up workbook as a job, one row per unit, downloaded by the county only', async () => {
+    const res = await api.call('POST', '/api/county/compilations', { as: COUNTY, body: { period: '2026' } });
+    expect(res.status).toBe(202);
+    const job = await api.waitForJob(res.headers.get('location')!, COUNTY);
+    expect(job).toMatchObject({ status: 'done', kind: 'county-rollup', period: '2026' });
+    expect((await api.call('GET', res.headers.get('location')!, { as: 'county-two' })).status).toBe(404);
+    const link = await api.call('GET', `${job.file}?link=1`, { as: COUNTY });
+    expect(link.status).toBe(200);
+    const bytes = Buffer.from(await (await fetch(api.url + link.body.url)).arrayBuffer());
+    expect(bytes.length).toBe(job.size);
+    const { openWorkbook } = await import('../helpers/ledger.js');
+    const ws = (await openWorkbook(bytes)).getWorksheet('各单位落实情况汇总')!;
+    const names = [5, 6, 7].map((r) => ws.getCell(r, 2).value).sort();
+    expect(names).toEqual(['中共XX县图书馆支部（示例）', '中共XX县文化馆支部（示例）', '中共XX县XX局党组（示例）'].sort());
+    expect((await api.call('POST', '/api/county/compilations', { as: 'sun-li', body: { period: '2026' } })).status).toBe(403);
+    const bad = await api.call('POST', '/api/county/compilations', { as: COUNTY, body: { period: '2026-13' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors[0].path).toBe('period');
+  });
+
+  it("compiles each county's roll-up on the monthly schedule, the same jobs on a retried firing", async () => {
+    const { handler: worker } = await import('../../functions/worker.js');
+    const event = { type: 'monthly', time: '2026-11-30T17:00:00.000Z' };
+    const first = (await worker(event, { awsRequestId: 'county-monthly' })) as { rollups: { county: string; period: string; id: string }[] };
+    const ours = first.rollups.filter((r) => r.county === 'example-county');
+    expect(ours.map((r) => r.period).sort()).toEqual(['2026', '2026-11']);
+    expect(first.rollups.filter((r) => r.county === 'second-county')).toHaveLength(2);
+    const again = (await worker(event, { awsRequestId: 'county-monthly-2' })) as typeof first;
+    expect(again.rollups.map((r) => r.id).sort()).toEqual(first.rollups.map((r) => r.id).sort());
+    for (const r of ours) expect((await api.waitForJob(`/api/county/compilations/${encodeURIComponent(r.id)}`, COUNTY)).status).toBe('done');
+  });
+
   it('refuses a bad period with the field named', async () => {
     const res = await api.call('GET', '/api/county/units/example-bureau/compliance?period=2026-13', { as: COUNTY });
     expect(res.status).toBe(400);

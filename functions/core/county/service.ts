@@ -111,12 +111,24 @@ export async function countyOverview(deps: CountyReadDeps, caller: Caller, route
   const { county, name } = await countyCaller(deps, caller);
   onlyParams(query, ['period']);
   const period = formatPeriod(periodParam(query.period));
+  return overviewOf(deps, county, period, (units) => {
+    const at = deps.now().toISOString();
+    // Each unit's log shows the county looked at it, as a drill-down does.
+    return Promise.all(units.map((u) => deps.accessLog.add(u, { at, by: caller.id, byName: name, county: caller.unit, route, period }))).then(() => {});
+  });
+}
+
+/** The overview of a county's units for a period, from snapshots; `read` is told which units it read (the access log). */
+export async function overviewOf(
+  deps: Pick<CountyReadDeps, 'catalog' | 'rosters' | 'snapshots' | 'now'>,
+  county: Organisation,
+  period: string,
+  read: (units: string[]) => Promise<void> = async () => {},
+) {
   const today = shanghaiDate(deps.now());
-  const units = (await deps.rosters.countyUnits(caller.unit)).map((r) => r.org);
+  const units = (await deps.rosters.countyUnits(county.unit.id)).map((r) => r.org);
   const snaps = await deps.snapshots.many(units.map((u) => u.unit.id), period);
-  const at = deps.now().toISOString();
-  // Each unit's log shows the county looked at it, as a drill-down does.
-  await Promise.all(units.map((u) => deps.accessLog.add(u.unit.id, { at, by: caller.id, byName: name, county: caller.unit, route, period })));
+  await read(units.map((u) => u.unit.id));
   const obligations = deps.catalog.obligations.obligations.map((o) => ({ id: o.id, title: o.title }));
   const rows = units.map((u) => {
     const snap = snaps.get(u.unit.id);
