@@ -33,19 +33,63 @@ import { fileSink } from './ledger/archive.js';
 import { dynamoArchiveStore } from './store/archives.js';
 import { s3ArchiveSink } from './store/archive-sink.js';
 import type { EvidenceBlobStore } from './store/evidence-blobs.js';
+import type { CountyReadDeps } from './core/county/service.js';
+import { dynamoAccessLogStore } from './store/access-log.js';
+import { dynamoSnapshotStore } from './store/snapshots.js';
+import type { SnapshotDeps, SnapshotStore } from './core/county/snapshots.js';
+import { recordsKeepingSnapshots, refresher, rostersKeepingSnapshots, scoresKeepingSnapshots } from './core/county/keep-current.js';
+import type { RecordStore } from './core/records/record.js';
+import type { ScoreStore } from './core/compliance/assessment.js';
 
 let deps: Deps | undefined;
 /** What the compilation handlers and the worker need beyond the records. */
 export type JobDeps = CompilationDeps & { units(): Promise<string[]>; jobs: JobStore; dispatcher: JobDispatcher; fault: FaultHook };
 let compilationDeps: JobDeps | undefined;
-let shared: { doc: ReturnType<typeof createDocumentClient>; organisations: OrganisationStore; config: ReturnType<typeof readConfig> } | undefined;
+let shared:
+  | {
+      doc: ReturnType<typeof createDocumentClient>;
+      organisations: OrganisationStore;
+      config: ReturnType<typeof readConfig>;
+      records: RecordStore;
+      scores: ScoreStore;
+      snapshots: SnapshotStore;
+      /** What a snapshot refresh reads: the stores as they are, without the keeping-current wrappers. */
+      snapshotDeps: SnapshotDeps;
+      now(): Date;
+    }
+  | undefined;
 
 function base() {
   if (shared) return shared;
   const config = readConfig();
   const doc = createDocumentClient({ region: config.AWS_REGION, endpoint: config.DYNAMODB_ENDPOINT });
-  shared = { config, doc, organisations: dynamoOrganisationStore(doc, config.TABLE_NAME) };
+  const fixed = config.CLOCK_FIXED ? new Date(config.CLOCK_FIXED) : undefined;
+  const now = () => (fixed ? new Date(fixed) : new Date());
+  const rosters = dynamoOrganisationStore(doc, config.TABLE_NAME);
+  const records = dynamoRecordStore(doc, config.TABLE_NAME, { fault: faultHook(config.TAIZHANG_FAULT) });
+  const scores = dynamoScoreStore(doc, config.TABLE_NAME);
+  const snapshots = dynamoSnapshotStore(doc, config.TABLE_NAME);
+  const snapshotDeps: SnapshotDeps = { catalog: loadCatalog(config.templatesDir), records, rosters, snapshots };
+  // In Lambda the table's stream keeps the snapshots current (functions/snapshot-stream.ts); on one
+  // machine every write is followed by the refresh here, in process.
+  const inline = !config.AWS_LAMBDA_FUNCTION_NAME;
+  const refresh = refresher(snapshotDeps);
+  shared = {
+    config,
+    doc,
+    now,
+    snapshots,
+    snapshotDeps,
+    organisations: inline ? rostersKeepingSnapshots(rosters, (u) => snapshots.years(u), refresh, now) : rosters,
+    records: inline ? recordsKeepingSnapshots(records, refresh) : records,
+    scores: inline ? scoresKeepingSnapshots(scores, refresh) : scores,
+  };
   return shared;
+}
+
+/** What keeps the snapshots: the refresh's stores (the stream consumer and the rebuild use them). */
+export function getSnapshotDeps(): SnapshotDeps {
+  return base().snapshotDeps;
 }
 
 /** The rosters: who a token's subject is, and the office's changes. */
@@ -55,15 +99,14 @@ export function getRosterStore(): OrganisationStore {
 
 export function getDeps(): Deps {
   if (deps) return deps;
-  const { config, doc, organisations } = base();
-  const fixed = config.CLOCK_FIXED ? new Date(config.CLOCK_FIXED) : undefined;
+  const { config, organisations, records, scores, now } = base();
   deps = {
     catalog: loadCatalog(config.templatesDir),
-    records: dynamoRecordStore(doc, config.TABLE_NAME, { fault: faultHook(config.TAIZHANG_FAULT) }),
-    scores: dynamoScoreStore(doc, config.TABLE_NAME),
+    records,
+    scores,
     notifier: createNotifier(config),
     organisation: (unit) => organisations.get(unit),
-    now: () => (fixed ? new Date(fixed) : new Date()),
+    now,
   };
   return deps;
 }
@@ -189,4 +232,14 @@ function lazyEvidenceBlobs(store: () => EvidenceBlobStore): EvidenceBlobStore {
       return s.downloadUrl(...a);
     },
   };
+}
+
+let countyDeps: CountyDeps | undefined;
+/** What the county routes need: the archive routes' dependencies, the rosters and the units' access logs. */
+export type CountyDeps = ArchiveDeps & CountyReadDeps;
+export function getCountyDeps(): CountyDeps {
+  if (countyDeps) return countyDeps;
+  const { config, doc } = base();
+  countyDeps = { ...getArchiveDeps(), rosters: getRosterStore(), accessLog: dynamoAccessLogStore(doc, config.TABLE_NAME), snapshots: base().snapshots };
+  return countyDeps;
 }

@@ -13,4 +13,4 @@ export const handler = httpHandler(async (req, deps) => {
     unit: { id: org.unit.id, name: org.unit.name },
     division: person.division ? { id: person.division, name: divisionName(org, person.division) } : null,
   });
-});
+}, { countyMayUse: true });

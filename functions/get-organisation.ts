@@ -9,4 +9,4 @@ export const handler = httpHandler(async (req, deps) => {
     divisions: org.divisions,
     people: org.people,
   });
-});
+}, { countyMayUse: true });

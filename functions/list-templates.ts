@@ -5,4 +5,4 @@ import { httpHandler, json } from './http/handler.js';
 export const handler = httpHandler(async (req, deps) => {
   await resolveCaller(deps, req.caller);
   return json(200, { items: deps.catalog.forms });
-});
+}, { countyMayUse: true });

@@ -16,6 +16,8 @@ export interface RouteDef {
   startsJobs?: true;
   /** What it does with the evidence bucket, so the stack grants exactly that (infra/cloud/constructs/evidence.ts). */
   evidence?: 'sign' | 'finalise' | 'read';
+  /** A county read: it appends to the unit's access log, so it needs PutItem though it only answers GET. */
+  writesAccessLog?: true;
   /** Creates, disables and enables people's accounts at the identity provider (core/roster/identity.ts). */
   managesAccounts?: true;
 }
@@ -30,6 +32,9 @@ export interface RouteDef {
  * 512 MB V8 collects sooner and the job peaked at 194 MB. What a compilation keeps live is far less.
  */
 export const WORKER = { entry: 'worker', nodeOptions: '--max-old-space-size=512' } as const;
+
+/** The table's stream consumer `functions/<entry>.ts`: keeps the county view's snapshots current in the cloud. */
+export const SNAPSHOT_STREAM = { entry: 'snapshot-stream' } as const;
 
 export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/templates', entry: 'list-templates' },
@@ -78,4 +83,15 @@ export const ROUTES: readonly RouteDef[] = [
   { method: 'GET', path: '/api/rectifications/{id}', entry: 'get-rectification', repairsHeads: true },
   { method: 'PUT', path: '/api/rectifications/{id}', entry: 'update-rectification' },
   { method: 'POST', path: '/api/rectifications/{id}/transition', entry: 'transition-rectification' },
+  // The county view (DESIGN §14): read-only, each read written to the unit's access log.
+  { method: 'GET', path: '/api/county/overview', entry: 'get-county-overview', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/compliance', entry: 'get-county-unit-compliance', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/assessment', entry: 'get-county-unit-assessment', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/compilations', entry: 'list-county-unit-compilations', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/compilations/{id}/file', entry: 'get-county-compilation-file', writesAccessLog: true },
+  { method: 'GET', path: '/api/county/units/{unit}/archives/{id}/file', entry: 'get-county-archive-file', writesAccessLog: true },
+  { method: 'POST', path: '/api/county/compilations', entry: 'create-county-compilation', startsJobs: true },
+  { method: 'GET', path: '/api/county/compilations/{id}', entry: 'get-county-compilation' },
+  { method: 'GET', path: '/api/county/compilations/{id}/file', entry: 'get-county-own-compilation-file' },
+  { method: 'GET', path: '/api/access-log', entry: 'get-access-log' },
 ];

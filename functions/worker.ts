@@ -8,9 +8,10 @@ import { rm } from 'node:fs/promises';
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import { reapJobs, retriesExhausted, runJob, type JobKind, type RunDeps } from './core/jobs/index.js';
-import { getArchiveDeps, getCompilationDeps, getReminderDeps, type JobDeps } from './deps.js';
+import { getArchiveDeps, getCompilationDeps, getCountyDeps, getReminderDeps, getRosterStore, type JobDeps } from './deps.js';
 import { scheduledReminders } from './core/compliance/reminders.js';
 import { ARCHIVE, archiveKind } from './ledger/archive-job.js';
+import { ROLLUP, rollupKind, rollupScheduled } from './ledger/county-rollup-job.js';
 import { countFailure } from './http/metrics.js';
 import { workDir } from './ledger/compile.js';
 import { COMPILE, compileKind } from './ledger/jobs.js';
@@ -36,6 +37,7 @@ function kinds(deps: JobDeps): Record<string, JobKind> {
   return {
     [COMPILE]: compileKind(deps, deps.fault),
     [ARCHIVE]: { run: (job, ctx) => archiveKind(getArchiveDeps()).run(job, ctx), abandoned: (job, reason) => archiveKind(getArchiveDeps()).abandoned!(job, reason) },
+    [ROLLUP]: { run: (job, ctx) => rollupKind(getCountyDeps()).run(job, ctx), abandoned: (job, reason) => rollupKind(getCountyDeps()).abandoned!(job, reason) },
   };
 }
 
@@ -48,7 +50,8 @@ export async function sweep(deps: JobDeps, options: { markerAgeMs: number; grace
   let repaired = 0;
   let redispatched = 0;
   let failed = 0;
-  for (const unit of await deps.units()) {
+  // Counties too: their roll-up jobs are reaped like a unit's (they have no records to repair).
+  for (const unit of [...(await deps.units()), ...(await getRosterStore().counties())]) {
     repaired += (await deps.records.repairInFlight?.(unit, { olderThanMs: options.markerAgeMs })) ?? 0;
     const reaped = await reapJobs({ ...runDeps(deps), dispatcher: deps.dispatcher }, kinds(deps), unit, { graceMs: options.graceMs });
     redispatched += reaped.redispatched;
@@ -85,10 +88,12 @@ export async function handler(event: unknown, context: Pick<Context, 'awsRequest
   if (e.type === 'monthly') {
     const instant = e.time ? new Date(e.time) : deps.now();
     const outcomes = await compileScheduled(deps, instant, log);
-    const refused = outcomes.filter((o) => o.error);
+    // Each county's roll-up of the same periods, from its units' snapshots.
+    const rollups = await rollupScheduled(getCountyDeps(), await getRosterStore().counties(), instant, log);
+    const refused = [...outcomes, ...rollups.map((r) => ({ ...r, unit: r.county }))].filter((o) => o.error);
     // Failing makes Lambda retry the fan-out; the firing time keys the jobs, so none is doubled.
     if (refused.length) throw new Error(`monthly compilation not started for ${refused.map((f) => `${f.unit} ${f.period}`).join(', ')}`);
-    return { compiled: outcomes };
+    return { compiled: outcomes, rollups };
   }
   if (e.type === 'reminders') {
     const instant = e.time ? new Date(e.time) : deps.now();

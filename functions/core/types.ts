@@ -15,6 +15,8 @@ export interface Caller {
   roles: Role[];
   /** The token issuer the caller signed in with; a person the office adds is linked under the same. */
   issuer?: string;
+  /** Set when the caller belongs to a county organisation (县委宣传部): `unit` is then the county. */
+  county?: true;
 }
 
 export interface Deps {

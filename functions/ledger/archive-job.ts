@@ -99,6 +99,12 @@ export async function getArchive(deps: ArchiveDeps, caller: Caller, id: string) 
 export async function listArchives(deps: ArchiveDeps, caller: Caller, query: Record<string, string | undefined>) {
   await resolveCaller(deps, caller);
   assertMayCompile(caller);
+  return archivesOf(deps, caller.unit, query);
+}
+
+/** A unit's archives for a period, once the caller's authority over the unit is settled (also the county's). */
+export async function archivesOf(deps: ArchiveDeps, unit: string, query: Record<string, string | undefined>) {
+  const caller = { unit };
   const q = parseOrThrow(ListQuery, query, ['query'], '查询参数有误');
   const period = q.period === undefined ? undefined : formatPeriod(requirePeriod(q.period, 'query.period'));
   return { items: (await deps.archives.list(caller.unit, period)).map((a) => present(deps, undefined, a).archive!) };
@@ -108,6 +114,12 @@ export async function listArchives(deps: ArchiveDeps, caller: Caller, query: Rec
 export async function archiveFile(deps: ArchiveDeps, caller: Caller, id: string): Promise<string> {
   await resolveCaller(deps, caller);
   assertMayCompile(caller);
+  return archiveLink(deps, caller.unit, id);
+}
+
+/** The download link of a unit's archive, once the caller's authority over the unit is settled. */
+export async function archiveLink(deps: ArchiveDeps, unit: string, id: string): Promise<string> {
+  const caller = { unit };
   const archive = periodOfId(id) ? await deps.archives.get(caller.unit, id) : undefined;
   if (!archive) throw notFound('找不到这个档案包');
   if (archive.status !== 'done' || !archive.size || !archive.sha256) throw conflict('这个档案包尚未完成或已失败，没有可下载的文件');

@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import { validationError } from '../core/errors.js';
 import { EXAMPLE_MARK, IMPORT_COLUMNS, type ImportColumn, type ImportRow } from '../core/roster/import.js';
-import { ROLES, ROLE_LABELS, type Organisation } from '../core/templates/templates.js';
+import { UNIT_ROLES, ROLE_LABELS, type Organisation } from '../core/templates/templates.js';
 
 export const SHEET_NAME = '花名册';
 /** More rows than any bureau has people; a bigger sheet is refused rather than read. */
@@ -27,7 +27,7 @@ export async function rosterTemplate(org: Organisation): Promise<Buffer> {
   const notes: Partial<Record<ImportColumn, string>> = {
     人员编号: '小写字母、数字、连字符，如 li-na；同一人员多个角色时写多行，编号相同',
     科室: `科室名称或编号，须已在名册中：${org.divisions.map((d) => d.name).join('、')}`,
-    角色: `${ROLES.map((r) => ROLE_LABELS[r]).join('、')}；无角色留空`,
+    角色: `${UNIT_ROLES.map((r) => ROLE_LABELS[r]).join('、')}；无角色留空`,
     开始日期: 'YYYY-MM-DD，如 2026-01-01',
     结束日期: '可留空（未结束）',
     登录身份: '使用 Cognito 或外部身份认证时填写其 sub；本机留空',

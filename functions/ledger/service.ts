@@ -95,6 +95,12 @@ export async function getCompilation(deps: JobDeps, caller: Caller, id: string) 
 export async function listCompilations(deps: CompilationDeps, caller: Caller, query: Record<string, string | undefined>) {
   await resolveCaller(deps, caller);
   assertMayCompile(caller);
+  return compilationsOf(deps, caller.unit, query);
+}
+
+/** A unit's compilations for a period, once the caller's authority over the unit is settled (also the county's). */
+export async function compilationsOf(deps: CompilationDeps, unit: string, query: Record<string, string | undefined>) {
+  const caller = { unit };
   const q = parseOrThrow(ListQuery, query, ['query'], '查询参数有误');
   const period = q.period === undefined ? undefined : formatPeriod(requirePeriod(q.period, 'query.period'));
   const [items, currents] = await Promise.all([
@@ -112,6 +118,12 @@ export async function listCompilations(deps: CompilationDeps, caller: Caller, qu
 export async function compilationFile(deps: CompilationDeps, caller: Caller, id: string): Promise<string> {
   await resolveCaller(deps, caller);
   assertMayCompile(caller);
+  return compilationLink(deps, caller.unit, id);
+}
+
+/** The download link of a unit's compilation, once the caller's authority over the unit is settled. */
+export async function compilationLink(deps: CompilationDeps, unit: string, id: string): Promise<string> {
+  const caller = { unit };
   const compilation = periodOfId(id) ? await deps.compilations.get(caller.unit, id) : undefined;
   if (!compilation) throw notFound('找不到这次汇编');
   if (compilation.status !== 'done' || !compilation.size || !compilation.sha256) throw conflict('这次汇编尚未完成或已失败，没有可下载的文件');

@@ -75,6 +75,17 @@ export const keys = {
   /** A signed evidence upload not yet finalised, in its record's partition (expires by TTL). */
   pendingUpload: (attachment: string) => `UPLOAD#${attachment}`,
   unitEntry: (unit: string) => `UNIT#${unit}`,
+  /** A county's units: one pointer per unit, checked against the unit's roster (its `county`) on use. */
+  countyUnits: (county: string) => `COUNTY#${county}`,
+  /** The registry of counties (the monthly roll-up finds them here); counties are not in `units`. */
+  counties: 'COUNTIES',
+  /** A county read of a unit, in the unit's partition, by time: the unit's access log. */
+  accessLog: (at: string, id: string) => `ACCESS#${at}#${id}`,
+  accessLogPrefix: 'ACCESS#',
+  /** A unit's snapshot of one period (DESIGN §14), and the unit's change counter that orders recomputes. */
+  snapshot: (period: string) => `SNAP#${period}`,
+  snapshotPrefix: 'SNAP#',
+  snapshotCounter: 'SNAPCOUNT',
 } as const;
 
 function periodEnd(period: string): string {

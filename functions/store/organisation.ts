@@ -77,12 +77,31 @@ export function dynamoOrganisationStore(doc: DynamoDBDocumentClient, tableName: 
   }
 
   async function register(org: Organisation): Promise<void> {
+    // A county files no records, so it is no unit for the monthly ledgers or the sweep.
     await doc.send(
       new PutCommand({
         TableName: tableName,
-        Item: { pk: keys.units, sk: keys.unitEntry(org.unit.id), entity: 'unit', unit: org.unit.id, name: org.unit.name },
+        Item: { pk: org.kind === 'county' ? keys.counties : keys.units, sk: keys.unitEntry(org.unit.id), entity: org.kind === 'county' ? 'county' : 'unit', unit: org.unit.id, name: org.unit.name },
       }),
     );
+    // The county's pointer to the unit: the roster's `county` is the link, this only finds it.
+    if (org.county)
+      await doc.send(
+        new PutCommand({ TableName: tableName, Item: { pk: keys.countyUnits(org.county), sk: keys.unitEntry(org.unit.id), entity: 'county-unit', unit: org.unit.id } }),
+      );
+  }
+
+  async function registry(pk: string): Promise<string[]> {
+    const out: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await doc.send(
+        new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start }),
+      );
+      for (const item of page.Items ?? []) out.push(item.unit as string);
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return out;
   }
 
   return {
@@ -107,7 +126,7 @@ export function dynamoOrganisationStore(doc: DynamoDBDocumentClient, tableName: 
       const version = base.version + 1;
       if (!(await claim(next.unit.id, version, next, change, meta.by, meta.at)))
         throw conflict('名册已被他人修改，请刷新后重试', { version: (await latest(next.unit.id))?.version });
-      if (next.unit.name !== base.org.unit.name) await register(next);
+      if (next.unit.name !== base.org.unit.name || next.county !== base.org.county) await register(next);
       return { org: next, version };
     },
     async history(unit, options = {}) {
@@ -144,22 +163,12 @@ export function dynamoOrganisationStore(doc: DynamoDBDocumentClient, tableName: 
       );
       return out.Item ? { unit: out.Item.unit as string, person: out.Item.person as string } : undefined;
     },
-    async units() {
-      const out: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.units },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) out.push(item.unit as string);
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return out;
+    units: () => registry(keys.units),
+    counties: () => registry(keys.counties),
+    async countyUnits(county) {
+      const rosters = await Promise.all((await registry(keys.countyUnits(county))).map((u) => latest(u)));
+      // A pointer left by a unit that has since moved to another county names nothing.
+      return rosters.filter((r): r is Roster => r !== undefined && r.org.county === county).sort((a, b) => a.org.unit.id.localeCompare(b.org.unit.id));
     },
   };
 }

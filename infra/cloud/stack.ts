@@ -18,7 +18,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import type { Construct } from 'constructs';
-import { ROUTES, WORKER, type RouteDef } from '../../functions/routes.js';
+import { ROUTES, SNAPSHOT_STREAM, WORKER, type RouteDef } from '../../functions/routes.js';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { METRIC_NAMESPACE } from '../../functions/http/metrics.js';
 import { ApiAuth, cognitoBaseUrl, defaultCognitoDomainPrefix } from './constructs/auth.js';
 import { LOG_RETENTION, TaizhangFunction } from './constructs/function.js';
@@ -131,7 +132,7 @@ export class TaizhangStack extends Stack {
         // No request compiles (the worker does): every API function has the same small defaults.
       });
       const reads = routes.every((r) => r.method === 'GET' || r.readsOnly);
-      const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads) ? 'read-repair' : 'read';
+      const access: TableAccess = !reads ? 'readwrite' : routes.some((r) => r.repairsHeads || r.writesAccessLog) ? 'read-repair' : 'read';
       useTable(fn, this.table, access);
       if (compiles) useBucket(fn, this.bucket);
       this.functions.set(entry, fn);
@@ -305,6 +306,48 @@ export class TaizhangStack extends Stack {
       });
     }
 
+    // The snapshots of the county view (DESIGN §14), from the table's stream: only record heads, roster
+    // versions and score entries reach the function. A batch that keeps failing is halved, retried,
+    // then recorded in its own dead-letter queue (alarmed below); the rebuild recomputes what it missed.
+    const snapshotDeadLetters = new sqs.Queue(this, 'SnapshotDeadLetters', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(snapshotDeadLetters).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is itself the dead-letter destination of the snapshot stream's failed batches.",
+    });
+    const snapshotFn = new TaizhangFunction(this, pascal(SNAPSHOT_STREAM.entry), {
+      entry: SNAPSHOT_STREAM.entry,
+      description: 'Taizhang snapshots: the county view kept current from the table stream',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+    });
+    useTable(snapshotFn, this.table, 'readwrite');
+    snapshotFn.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: lambda.StartingPosition.LATEST,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(2),
+        bisectBatchOnError: true,
+        retryAttempts: 3,
+        onFailure: new SqsDlq(snapshotDeadLetters),
+        filters: [
+          lambda.FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: lambda.FilterRule.isEqual('HEAD') } } } }),
+          lambda.FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith('ROSTER#V#') } } } }),
+          lambda.FilterCriteria.filter({ dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith('SCORE#') } } } }),
+        ],
+      }),
+    );
+    this.functions.set(SNAPSHOT_STREAM.entry, snapshotFn);
+    Validations.of(snapshotFn.serviceRole).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'The event source mapping grants dynamodb:ListStreams, which has no resource-level permission; reading ' +
+        "records (DescribeStream, GetRecords, GetShardIterator) is granted on this table's stream only.",
+    });
+
     // Monthly job
     this.monthly = new MonthlyJob(this, 'Monthly', { fn: worker, trigger: settings.monthlyTrigger, deadLetterQueue: deadLetters });
 
@@ -344,6 +387,16 @@ export class TaizhangStack extends Stack {
         errors: worker.metricErrors(fiveMinutes),
         jobs: own('JobFailures'),
         deadLetters: deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      },
+    );
+
+    alarm(
+      'SnapshotFailures',
+      'Taizhang county snapshots failed: the stream consumer erred or dead-lettered a batch (run the rebuild once fixed; see its log)',
+      'FILL(errors, 0) + FILL(deadLetters, 0)',
+      {
+        errors: snapshotFn.metricErrors(fiveMinutes),
+        deadLetters: snapshotDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
       },
     );
 

@@ -14,7 +14,7 @@ import type { Organisation } from '../../functions/core/templates/templates.js';
 
 const NOTE = '示例数据';
 
-interface DemoRecord {
+export interface DemoRecord {
   templateId: string;
   owner: string;
   /** Month-day of the activity; the year is the demo year. */
@@ -177,14 +177,46 @@ export function demoYear(today: string): number {
   return Number(today.slice(5, 7)) >= 10 ? year : year - 1;
 }
 
+/**
+ * A few example records for a smaller example unit of the county: the XX局's meeting, study and
+ * reports with the unit's own secretary, leader and office person in the roles; how many depends on
+ * `share` (0–1), so the county's units rank differently.
+ */
+export function smallUnitDemo(org: Organisation, share: number): DemoRecord[] {
+  const holder = (role: string) => org.people.find((p) => p.roles.some((r) => r.role === role))?.id;
+  const [secretary, leader, office] = [holder('secretary'), holder('leader'), holder('office')];
+  if (!secretary || !leader || !office) throw new Error(`example records: ${org.unit.id} needs a secretary, a leader and an office person`);
+  const swap = (d: DemoRecord): DemoRecord => {
+    const map: Record<string, string> = { 'zhang-wei': secretary, 'li-na': leader, 'wang-qiang': leader, 'chen-jie': leader, 'sun-li': office };
+    const sub = (v: unknown): unknown => (typeof v === 'string' ? (map[v] ?? v) : Array.isArray(v) ? [...new Set(v.map(sub))] : v);
+    return { ...d, owner: map[d.owner] ?? d.owner, data: Object.fromEntries(Object.entries(d.data).map(([k, v]) => [k, sub(v)])) };
+  };
+  const all = [
+    meeting('03-18', 1),
+    study('04-22', '意识形态专题学习', '意识形态工作责任制专题学习'),
+    study('03-05', '理论学习中心组学习', '第一季度集中学习'),
+    report('06-16', leader, '副馆长'),
+    meeting('09-09', 2),
+    study('06-18', '理论学习中心组学习', '第二季度集中学习'),
+  ].map(swap);
+  return all.slice(0, Math.max(1, Math.round(all.length * share)));
+}
+
 /** Writes the example records (ids fixed, so a second run writes nothing new). */
-export async function loadDemoRecords(catalog: Catalog, org: Organisation, records: RecordStore, now: Date): Promise<number> {
+export async function loadDemoRecords(
+  catalog: Catalog,
+  org: Organisation,
+  records: RecordStore,
+  now: Date,
+  list: DemoRecord[] = DEMO,
+  idPrefix = 'DEMO',
+): Promise<number> {
   const today = shanghaiDate(now);
   const year = demoYear(today);
   // Every record is built and checked before the first is written: an organisation the examples do not
   // fit fails here, with nothing half-loaded.
   const states: RecordState[] = [];
-  for (const [i, d] of DEMO.entries()) {
+  for (const [i, d] of list.entries()) {
     const form = catalog.form(d.templateId)!;
     const date = `${year}-${d.on}`;
     // Deadlines of findings are month-days of the demo year, as activity dates are.
@@ -196,7 +228,7 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
     const at = (entered < now ? entered : now).toISOString();
     const filer = org.people.find((p) => p.id === d.owner);
     if (!filer) throw new Error(`example records: ${d.owner} is not in ${org.unit.id}; they fit the example organisation only`);
-    const id = `DEMO${String(i).padStart(8, '0')}${year}`;
+    const id = `${idPrefix}${String(i).padStart(12 - idPrefix.length, '0')}${year}`;
     // A second run takes no number: the record is already there.
     if (await records.get(id)) continue;
     const subjectId = form.subjectField ? data[form.subjectField] : undefined;
@@ -233,5 +265,18 @@ export async function loadDemoRecords(catalog: Catalog, org: Organisation, recor
     // An example inspection's findings become items, as a saved inspection's do.
     await syncFindings({ catalog, records, now: () => new Date(state.createdAt) }, org, state);
   }
+  return written;
+}
+
+/** The example county's orgs to load beside the example organisation (its third unit). */
+export function exampleCountyOrgs(catalog: Catalog): Organisation[] {
+  return [catalog.exampleCounty.county, ...catalog.exampleCounty.units];
+}
+
+/** The smaller example units' records: the first unit gets most of its list, the second fewer. */
+export async function loadCountyDemoRecords(catalog: Catalog, records: RecordStore, now: Date): Promise<number> {
+  let written = 0;
+  for (const [i, org] of catalog.exampleCounty.units.entries())
+    written += await loadDemoRecords(catalog, org, records, now, smallUnitDemo(org, i === 0 ? 1 : 0.5), `DEMOU${i}`);
   return written;
 }

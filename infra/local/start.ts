@@ -12,7 +12,7 @@ import { rolesOn } from '../../functions/core/roster/organisation.js';
 import { shanghaiDate } from '../../functions/core/periods.js';
 import { createApiServer } from './adapter.js';
 import { startEmbeddedStore } from './embedded-store.js';
-import { loadLocalKeys } from './jwt.js';
+import { LOCAL_ISSUER, loadLocalKeys } from './jwt.js';
 import { RUNNER_PID_FILE, runnerFileText, takeRunnerLock } from './runner-lock.js';
 import { parseStartArgs, readOrganisationFile, tightenModes } from './start-options.js';
 import { isLoopbackName } from './web.js';
@@ -22,7 +22,7 @@ import { prepareTable } from './setup.js';
 import { webServer } from './web.js';
 import { storedRosters } from './users.js';
 import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
-import { loadDemoRecords } from './demo.js';
+import { exampleCountyOrgs, loadCountyDemoRecords, loadDemoRecords } from './demo.js';
 import { createDocumentClient } from '../../functions/store/client.js';
 import { dynamoRecordStore } from '../../functions/store/records.js';
 import { blobServer } from './blob-server.js';
@@ -99,11 +99,15 @@ process.env.LAMBDA_ENDPOINT = worker.endpoint;
 worker.prewarm();
 // The example year by default; with --organisation the bureau's own unit, and no example records.
 const org = own ?? catalog.exampleOrganisation;
-const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, [org]);
+// The example county (示例县委宣传部) and its two smaller units come with the example organisation.
+const orgs = own ? [org] : [org, ...exampleCountyOrgs(catalog)];
+const loaded = await prepareTable(store.endpoint, process.env.TABLE_NAME, orgs);
 let demo = 0;
 if (loaded.length && !own) {
   const doc = createDocumentClient({ region: 'local', endpoint: store.endpoint });
-  demo = await loadDemoRecords(catalog, org, dynamoRecordStore(doc, process.env.TABLE_NAME), new Date());
+  const records = dynamoRecordStore(doc, process.env.TABLE_NAME);
+  if (loaded.includes(org.unit.id)) demo = await loadDemoRecords(catalog, org, records, new Date());
+  demo += await loadCountyDemoRecords(catalog, records, new Date());
   doc.destroy();
 }
 // Nothing else runs on this store (one runner at a time), so every marked head and unfinished job
@@ -111,6 +115,16 @@ if (loaded.length && !own) {
 const { sweep } = await import('../../functions/worker.js');
 const { getCompilationDeps } = await import('../../functions/deps.js');
 const swept = await sweep(getCompilationDeps(), { markerAgeMs: 0, graceMs: 0 });
+// The county view's snapshots from scratch, after the repairs: what the example records and any
+// change a crash cut short left behind (npm run -s snapshots:rebuild does the same while stopped).
+const { getRosterStore, getSnapshotDeps } = await import('../../functions/deps.js');
+const { rebuildSnapshots } = await import('../../functions/core/county/keep-current.js');
+// A store made before the example county: its example unit is attached now, as a new roster version.
+if (!own && org.county) {
+  const { attachToCounty } = await import('../../functions/core/county/attach.js');
+  await attachToCounty(getRosterStore(), org.unit.id, org.county, { by: 'load', at: new Date().toISOString(), issuer: LOCAL_ISSUER });
+}
+const rebuilt = await rebuildSnapshots(getSnapshotDeps(), await getRosterStore().units(), new Date());
 if (swept.repaired || swept.redispatched || swept.failed)
   console.log(`repaired ${swept.repaired} record heads left mid-change; jobs: ${swept.redispatched} restarted, ${swept.failed} failed`);
 const keys = await loadLocalKeys(join(dataDir, 'local-jwt-key.json'));
@@ -163,10 +177,14 @@ console.log(`台账 Taizhang is running: http://localhost:${actualPort}`);
 console.log(
   `data: ${dataDir}${loaded.length ? (own ? ` (organisation loaded from ${options.organisation}: ${loaded.join(', ')})` : ` (example organisation loaded: ${loaded.join(', ')}, ${demo} example records)`) : ''}`,
 );
+console.log(`snapshots: ${rebuilt} rebuilt for the county view`);
 console.log(`open http://localhost:${actualPort}/ and pick a demo user, or use the API with a bearer token:`);
-for (const p of org.people) {
-  const roles = rolesOn(p, today);
-  if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);
+for (const o of orgs) {
+  if (orgs.length > 1) console.log(` ${o.unit.name}`);
+  for (const p of o.people) {
+    const roles = rolesOn(p, today);
+    if (roles.length) console.log(`  ${p.id.padEnd(12)} ${p.name}  ${roles.join(', ')}`);
+  }
 }
 console.log(`token: npm run -s token -- --role leader   (or: npm run -s token -- li-na)`);
 console.log(`try:   curl -H "Authorization: Bearer $(npm run -s token -- --role leader)" http://localhost:${actualPort}/api/me`);

@@ -16,6 +16,9 @@ export function personWithRole(org: Organisation, role: Role, today = shanghaiDa
 }
 
 /** Every unit's roster as the store has it now (a few units locally, so one read each). */
-export function storedRosters(store: Pick<RosterStore, 'units' | 'get'>): () => Promise<Organisation[]> {
-  return async () => (await Promise.all((await store.units()).map((u) => store.get(u)))).filter((o): o is Organisation => o !== undefined);
+export function storedRosters(store: Pick<RosterStore, 'units' | 'counties' | 'get'>): () => Promise<Organisation[]> {
+  return async () => {
+    const ids = [...(await store.units()), ...(await store.counties())];
+    return (await Promise.all(ids.map((u) => store.get(u)))).filter((o): o is Organisation => o !== undefined);
+  };
 }

@@ -105,6 +105,11 @@ describe('npm start', () => {
     });
     expect(created.status).toBe(201);
     const record = await created.json();
+    // The example county's person is listed with the others and sees its three example units ranked.
+    expect(first.output()).toMatch(/qian-hong\s+钱红（示例）\s+county/);
+    const overview = await fetch(`${first.url}/api/county/overview?period=2026`, { headers: { authorization: `Bearer ${await token('county')}` } });
+    expect(overview.status).toBe(200);
+    expect((await overview.json()).units.map((u: { unit: string }) => u.unit).sort()).toEqual(['example-bureau', 'example-culture', 'example-library']);
     expect([0, 130]).toContain(await stop(first.child));
     expect(first.output()).toMatch(/stopping/);
 

@@ -62,6 +62,8 @@ export async function startTestApi(
     env?: Record<string, string>;
     /** Options for the local worker (a fault hook for its children, a shorter retry delay). */
     worker?: Partial<LocalWorkerOptions>;
+    /** More organisations to load after the two units (counties, their units). */
+    orgs?: Organisation[];
   } = {},
 ): Promise<TestApi> {
   const endpoint = inject('dynamoEndpoint');
@@ -82,7 +84,7 @@ export async function startTestApi(
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.env,
   });
-  const orgs = [exampleOrg(), OTHER_UNIT];
+  const orgs = [exampleOrg(), OTHER_UNIT, ...(options.orgs ?? [])];
   await prepareTable(endpoint, tableName, orgs);
   const keys = await newLocalKeys();
   const doc = createDocumentClient({ region: 'local', endpoint });

@@ -37,6 +37,8 @@ export async function signIn(
   name: RegExp,
   viewport: { width: number; height: number },
   options: BrowserContextOptions = {},
+  /** What only a signed-in person's frame has: the 填报 link, or for a county person its own nav. */
+  ready = 'a[href="#/new"]',
 ): Promise<Page> {
   const ctx = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', ...options });
   const page = await ctx.newPage();
@@ -47,7 +49,7 @@ export async function signIn(
   await page.goto(url + '/');
   await page.getByRole('button', { name }).click();
   // The sign-in screen has an h1 too: wait for the frame's navigation, which only a signed-in person has.
-  await page.locator('a[href="#/new"]').first().waitFor({ state: 'attached' });
+  await page.locator(ready).first().waitFor({ state: 'attached' });
   await page.locator('#main h1').waitFor();
   return page;
 }

@@ -2,7 +2,7 @@ import { Stack, type CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnPolicy } from 'aws-cdk-lib/aws-iam';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROUTES, WORKER } from '../../functions/routes.js';
+import { ROUTES, SNAPSHOT_STREAM, WORKER } from '../../functions/routes.js';
 import { projectionOf, TABLE } from '../../functions/store/table.js';
 import { BUNDLED_TEMPLATES_DIR } from '../../infra/cloud/bundling.js';
 import { BUCKET_ACTIONS, TABLE_ACTIONS } from '../../infra/cloud/constructs/grants.js';
@@ -25,7 +25,7 @@ const isCdkHandler = (logicalId: string) => /^Custom(CDKBucketDeployment|S3AutoD
 const tableId = id(stack.table.node.defaultChild);
 const bucketId = id(stack.bucket.node.defaultChild);
 const dlqId = id(stack.monthly.deadLetterQueue.node.defaultChild);
-const entries = [...new Set(ROUTES.map((r) => r.entry)), WORKER.entry];
+const entries = [...new Set(ROUTES.map((r) => r.entry)), WORKER.entry, SNAPSHOT_STREAM.entry];
 const fnOf = (entry: string) => stack.functions.get(entry)!;
 const fnResource = (entry: string) => resources[id(fnOf(entry).node.defaultChild)]!;
 /** Written out by hand, not derived from the stack: which functions may do what to the table. */
@@ -60,6 +60,16 @@ const TABLE_ACCESS: Record<string, 'read' | 'read-repair'> = {
   // Rectification items are records: reading them may repair a head.
   'list-rectifications': 'read-repair',
   'get-rectification': 'read-repair',
+  // A county read appends to the unit's access log (one put, never an update).
+  'get-county-overview': 'read-repair',
+  'get-county-unit-compliance': 'read-repair',
+  'get-county-unit-assessment': 'read-repair',
+  'list-county-unit-compilations': 'read-repair',
+  'get-county-compilation-file': 'read-repair',
+  'get-county-archive-file': 'read-repair',
+  'get-access-log': 'read',
+  'get-county-compilation': 'read',
+  'get-county-own-compilation-file': 'read',
 };
 const accessOf = (entry: string) => TABLE_ACCESS[entry] ?? 'readwrite';
 /** Written out by hand: the people routes, which keep Cognito accounts in step with the roster. */
@@ -207,7 +217,7 @@ describe('the functions', () => {
       { 'Fn::GetAtt': [tableId, 'Arn'] },
       ...TABLE.indexes.map((i) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, `/index/${i.name}`]] })),
     ];
-    for (const entry of entries) {
+    for (const entry of entries.filter((e) => e !== SNAPSHOT_STREAM.entry)) {
       const fn = fnOf(entry);
       const logGroupId = fnResource(entry).Properties.LoggingConfig.LogGroup.Ref;
       const expected = [
@@ -255,6 +265,8 @@ describe('the functions', () => {
       .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as any[]);
     for (const s of all) {
       for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
+      // dynamodb:ListStreams has no resource-level permission (the stream consumer's event source needs it).
+      if ([s.Action].flat().join() === 'dynamodb:ListStreams') continue;
       for (const resource of [s.Resource].flat()) expect(resource).not.toBe('*');
     }
   });
@@ -326,7 +338,7 @@ describe('the worker', () => {
 
   it('runs up to 15 minutes with a whole vCPU, and no API function waits that long', () => {
     expect(worker()).toMatchObject({ Timeout: 900, MemorySize: WORKER_MEMORY_MB, DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] } } });
-    for (const entry of entries.filter((e) => e !== WORKER.entry)) {
+    for (const entry of entries.filter((e) => e !== WORKER.entry && e !== SNAPSHOT_STREAM.entry)) {
       expect(fnResource(entry).Properties.Timeout, entry).toBe(10);
       expect(fnResource(entry).Properties.MemorySize, entry).toBe(512);
     }
@@ -389,8 +401,8 @@ describe('the alarms', () => {
 
   const metricsOf = (a: any) => (a.Metrics as any[]).filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
 
-  it('are two, each a sum over what covers every failure, reading five metrics in all (under $1 a month)', () => {
-    expect(alarms).toHaveLength(2);
+  it('are three, each a sum over what covers every failure, reading seven metrics in all (under $1 a month)', () => {
+    expect(alarms).toHaveLength(3);
     const byId = Object.fromEntries(alarms.map((a) => [a.AlarmDescription.split(':')[0], a]));
     const api = byId['Taizhang API failed']!;
     expect(api.Metrics.find((m: any) => m.Expression).Expression).toBe('FILL(serverErrors, 0) + FILL(failures, 0)');
@@ -408,7 +420,14 @@ describe('the alarms', () => {
         { Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }] },
       ]),
     );
-    expect(alarms.flatMap(metricsOf)).toHaveLength(5);
+    const snapshots = byId['Taizhang county snapshots failed']!;
+    expect(metricsOf(snapshots)).toEqual(
+      expect.arrayContaining([
+        { Namespace: 'AWS/Lambda', MetricName: 'Errors', Dimensions: [{ Name: 'FunctionName', Value: ref(fnOf(SNAPSHOT_STREAM.entry).node.defaultChild) }] },
+        expect.objectContaining({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible' }),
+      ]),
+    );
+    expect(alarms.flatMap(metricsOf)).toHaveLength(7);
     for (const a of alarms) {
       expect(a.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(a.TreatMissingData).toBe('notBreaching');
@@ -421,5 +440,38 @@ describe('the alarms', () => {
       Topics: [{ Ref: topicId }],
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
+  });
+});
+
+describe('the snapshot stream consumer', () => {
+  const fnId = id(fnOf(SNAPSHOT_STREAM.entry).node.defaultChild);
+  const [[, mapping]] = ofType('AWS::Lambda::EventSourceMapping') as [[string, any]];
+  const [, table] = ofType('AWS::DynamoDB::Table')[0] as [string, any];
+
+  it("reads the table's stream of new and old images, only record heads, roster versions and scores, and dead-letters what keeps failing", () => {
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(mapping.Properties).toMatchObject({
+      FunctionName: { Ref: fnId },
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      StartingPosition: 'LATEST',
+    });
+    expect(mapping.Properties.FilterCriteria.Filters.map((f: any) => JSON.parse(f.Pattern).dynamodb.Keys.sk.S)).toEqual([['HEAD'], [{ prefix: 'ROSTER#V#' }], [{ prefix: 'SCORE#' }]]);
+    expect(mapping.Properties.DestinationConfig.OnFailure.Destination['Fn::GetAtt'][1]).toBe('Arn');
+  });
+
+  it('may read and write the table (no delete, no scan), read only its stream, and send only to its dead-letter queue', () => {
+    const statements = statementsOf(SNAPSHOT_STREAM.entry);
+    const actions = statements.flatMap((s) => s.actions);
+    expect(actions).not.toContain('dynamodb:DeleteItem');
+    expect(actions).not.toContain('dynamodb:Scan');
+    const table = statements.find((s) => s.actions.includes('dynamodb:UpdateItem'))!;
+    expect(table.actions).toEqual([...TABLE_ACTIONS.readwrite].sort());
+    const stream = statements.find((s) => s.actions.includes('dynamodb:GetRecords'))!;
+    expect(stream.resources).toEqual([{ 'Fn::GetAtt': [tableId, 'StreamArn'] }]);
+    expect(statements.find((s) => s.resources.includes('*'))!.actions).toEqual(['dynamodb:ListStreams']);
+    const send = statements.find((s) => s.actions.some((a: string) => a.startsWith('sqs:')))!;
+    expect(send.resources).toEqual([mapping.Properties.DestinationConfig.OnFailure.Destination]);
   });
 });

@@ -305,6 +305,17 @@ const ROUTE_MATRIX: RouteCell[] = [
   ['GET',    '/api/rectifications/{id}',                `/api/rectifications/${ABSENT_ID}`,       404, 404, 404, 404, 404, 404],
   ['PUT',    '/api/rectifications/{id}',                `/api/rectifications/${ABSENT_ID}`,       404, 404, 404, 404, 404, 404],
   ['POST',   '/api/rectifications/{id}/transition',     `/api/rectifications/${ABSENT_ID}/transition`, 404, 404, 404, 404, 404, 404],
+  // The county view is the county's only (tests/integration/county.test.ts has the county people); the access log the unit's oversight.
+  ['GET',    '/api/county/overview',                    '/api/county/overview?period=2026',       403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/units/{unit}/compliance',     '/api/county/units/example-bureau/compliance?period=2026',   403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/units/{unit}/assessment',     '/api/county/units/example-bureau/assessment?period=2026',   403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/units/{unit}/compilations',   '/api/county/units/example-bureau/compilations?period=2026', 403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/units/{unit}/compilations/{id}/file', '/api/county/units/example-bureau/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/units/{unit}/archives/{id}/file',     '/api/county/units/example-bureau/archives/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file',     403, 403, 403, 403, 403, 403],
+  ['POST',   '/api/county/compilations',                '/api/county/compilations',               403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/compilations/{id}',           '/api/county/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA',      403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/county/compilations/{id}/file',      '/api/county/compilations/2026-11.01KBAAAAAAAAAAAAAAAAAAAAAA/file', 403, 403, 403, 403, 403, 403],
+  ['GET',    '/api/access-log',                         '/api/access-log',                        200, 403, 403, 200, 403, 200],
 ];
 
 const CALLER_DIVISION: Record<string, string | undefined> = { 'zhou-tao': 'policy', 'sun-li': 'office', 'xu-jing': 'policy', 'other-office': 'office' };
@@ -483,7 +494,8 @@ function everyRoute(id: string): RouteRequest[] {
       .replace('{id}', id)
       .replace('{aid}', '01KBAAAAAAAAAAAAAAAAAAAAAA')
       .replace('{period}', '2026')
-      .replace('{itemId}', 'A10');
+      .replace('{itemId}', 'A10')
+      .replace('{unit}', 'example-bureau');
     if (r.path === '/api/compliance' || r.path === '/api/assessment') path += '?period=2026';
     if (r.method === 'GET' && r.path === '/api/compilations') path += '?period=2026-11';
     let body: unknown;
@@ -685,6 +697,9 @@ describe('bearer tokens', () => {
           // A record's id names no rectification item either.
           r.path.startsWith('/api/compilations/{id}') || r.path.startsWith('/api/archives/{id}') || r.path.includes('{aid}') || r.path.startsWith('/api/rectifications/{id}')
             ? 404
+            : // The county routes answer the office with 403 past the token.
+              r.path.startsWith('/api/county/')
+              ? 403
             : r.path === '/api/roster/import' && r.method === 'POST'
               ? 415
               : r.path.startsWith('/api/roster/') && r.method !== 'GET'

@@ -64,6 +64,7 @@ const PAGES = {
   review: () => import('./review.js'),
   reminders: () => import('./reminders.js'),
   rectification: () => import('./rectification.js'),
+  county: () => import('./county.js'),
 };
 type PageModules = { [K in keyof typeof PAGES]: Awaited<ReturnType<(typeof PAGES)[K]>> };
 type Resolved = { [K in keyof PageModules]: { module: K; key: string; view(m: PageModules[K]): VNode } }[keyof PageModules];
@@ -72,6 +73,11 @@ type Resolved = { [K in keyof PageModules]: { module: K; key: string; view(m: Pa
 function resolve(route: Route, ctx: Ctx): Resolved {
   const [a, b] = route.parts;
   const props = { ctx, route };
+  // A county person (县委宣传部) has the county's pages only.
+  if (ctx.me.roles.includes('county'))
+    return a === 'county' && b
+      ? { module: 'county', key: `county/${b}`, view: (m) => <m.CountyUnitPage {...props} unit={b} /> }
+      : { module: 'county', key: 'county', view: (m) => <m.CountyPage {...props} /> };
   if (a === 'new' && b) return { module: 'record', key: `new/${b}`, view: (m) => <m.NewRecordPage {...props} templateId={b} /> };
   if (a === 'new') return { module: 'home', key: 'new', view: (m) => <m.FormsPage {...props} /> };
   if (a === 'records' && b) return { module: 'record', key: `records/${b}`, view: (m) => <m.RecordPage {...props} id={b} /> };
@@ -103,6 +109,7 @@ function navFor(ctx: Ctx, route: Route): NavItem[] {
   };
   const items: Omit<NavItem, 'current'>[] = [];
   const me = ctx.me;
+  if (me.roles.includes('county')) return [{ href: '#/', label: '各单位落实情况', short: '各单位', icon: 'grid', group: '所辖单位', current: a !== undefined ? a === 'county' : true }];
   if (isSecretary(me)) items.push({ href: '#/', label: '工作总览', short: '总览', icon: 'chart', group: '我的工作' });
   else items.push({ href: '#/', label: '我的待办', short: '待办', icon: 'home', group: '我的工作' });
   items.push({ href: '#/new', label: '填报', icon: 'plus' }, { href: '#/records', label: isOversight(me) ? '记录登记簿' : '我的记录', short: '记录', icon: 'list' });

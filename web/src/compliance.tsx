@@ -82,7 +82,7 @@ function grouped(rows: ComplianceRow[]) {
   return byOb;
 }
 
-function Grid({ report }: { report: ComplianceView }) {
+export function Grid({ report }: { report: ComplianceView }) {
   const asked = parsePeriod(report.period)!;
   const cols = months(asked);
   return (
@@ -144,7 +144,7 @@ function Grid({ report }: { report: ComplianceView }) {
 }
 
 /** The phone's view: one card per subject, each obligation with its periods as links. */
-function PersonList({ report }: { report: ComplianceView }) {
+export function PersonList({ report }: { report: ComplianceView }) {
   const bySubject = new Map<string, ComplianceRow[]>();
   for (const r of report.rows) bySubject.set(r.subject.id, [...(bySubject.get(r.subject.id) ?? []), r]);
   return (

@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { Organisation } from '../../functions/core/templates/templates.js';
-import { ROLE_LABELS, ROLES, type Role } from '../../functions/core/templates/vocabulary.js';
+import { ROLE_LABELS, UNIT_ROLES, type Role } from '../../functions/core/templates/vocabulary.js';
 import { api, ApiError } from './api.js';
 import type { PageProps } from './app.js';
 import { Async, confirm, DataTable, Dialog, ErrorNote, Page, toast, useResource } from './ui/index.js';
@@ -207,7 +207,7 @@ function PersonDialog({ roster, day, onClose, save }: { roster: Roster; day: str
         <label for="person-role">角色</label>
         <select id="person-role" value={v.role} onChange={set('role')}>
           <option value="">（无）</option>
-          {ROLES.map((r) => (
+          {UNIT_ROLES.map((r) => (
             <option value={r}>{ROLE_LABELS[r]}</option>
           ))}
         </select>
@@ -264,7 +264,7 @@ function RoleDialog({ person, day, onClose, save }: { person: Person; day: strin
         <form id="role-form" class="stack-sm" onSubmit={(e) => (e.preventDefault(), s.run(() => save([...person.roles, { role, from }])))}>
           <label for="role-role">授予角色</label>
           <select id="role-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
-            {ROLES.map((r) => (
+            {UNIT_ROLES.map((r) => (
               <option value={r}>{ROLE_LABELS[r]}</option>
             ))}
           </select>

@@ -30,6 +30,7 @@ import {
   periodBounds,
   periodLabel,
   periodOf,
+  parsePeriod,
   shanghaiDate,
   type Period,
   type PeriodKind,
@@ -245,18 +246,29 @@ export function planCompliance(input: {
       }
     },
     report() {
-      const rows = buckets.map(({ row, start, lateAfter }) => {
-        const missing = Math.max(0, row.required - row.done);
-        let status: ObligationStatus;
-        if (row.cadence === 'event' || start > asOf) status = 'not-due';
-        else if (missing === 0) status = 'met';
-        else if (row.countedTo < row.due || asOf <= lateAfter) status = 'in-progress';
-        else status = 'missed';
-        return { ...row, missing, status };
-      });
+      const rows = buckets.map(({ row }) => ({ ...row, ...rowStatus(row, grace, asOf) }));
       return { unit: org.unit.id, period: formatPeriod(period), periodLabel: periodLabel(period), asOf, graceDays: grace, rows, awaitingReview: awaiting.size };
     },
   };
+}
+
+/**
+ * A row's missing count and status on the day `asOf`: the one place the date enters, so a row's
+ * counts can be kept (a snapshot, DESIGN §14) and its status derived on the day it is read.
+ */
+export function rowStatus(
+  row: Pick<ComplianceRow, 'cadence' | 'period' | 'countedTo' | 'due' | 'required' | 'done'>,
+  graceDays: number,
+  asOf: string,
+): { missing: number; status: ObligationStatus } {
+  const missing = Math.max(0, row.required - row.done);
+  const start = row.cadence === 'event' ? '' : periodBounds(parsePeriod(row.period)!).start;
+  let status: ObligationStatus;
+  if (row.cadence === 'event' || start > asOf) status = 'not-due';
+  else if (missing === 0) status = 'met';
+  else if (row.countedTo < row.due || asOf <= addDays(row.due, graceDays)) status = 'in-progress';
+  else status = 'missed';
+  return { missing, status };
 }
 
 /** Evaluates a period over records already in memory (tests, small units). */

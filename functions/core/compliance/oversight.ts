@@ -18,7 +18,7 @@ import type { Organisation } from '../templates/templates.js';
 
 const isOversight = (c: Caller) => c.roles.includes('office') || c.roles.includes('secretary');
 
-function periodParam(value: string | undefined, path = 'query.period'): Period {
+export function periodParam(value: string | undefined, path = 'query.period'): Period {
   const period = value === undefined ? undefined : parsePeriod(value);
   if (!period)
     throw validationError(value === undefined ? '缺少期间参数' : '期间格式有误', [
@@ -27,7 +27,7 @@ function periodParam(value: string | undefined, path = 'query.period'): Period {
   return period;
 }
 
-function onlyParams(query: Record<string, string | undefined>, allowed: string[]): void {
+export function onlyParams(query: Record<string, string | undefined>, allowed: string[]): void {
   const extra = Object.keys(query).filter((k) => !allowed.includes(k));
   if (extra.length) throw validationError('查询参数有误', extra.map((k) => ({ path: `query.${k}`, message: '未知参数' })));
 }

@@ -20,5 +20,11 @@ export async function callerFor(store: Pick<RosterStore, 'whoIs' | 'roster'>, is
   if (!roster || !person || signInSubject(person, issuer) !== subject) throw forbidden(UNKNOWN_PERSON);
   const day = shanghaiDate(now);
   if (!personOn(roster.org, person.id, day)) throw forbidden(LEFT_PERSON);
-  return { id: person.id, unit: roster.org.unit.id, roles: rosterRolesOn(roster.org, person.id, day), issuer };
+  return {
+    id: person.id,
+    unit: roster.org.unit.id,
+    roles: rosterRolesOn(roster.org, person.id, day),
+    issuer,
+    ...(roster.org.kind === 'county' ? { county: true as const } : {}),
+  };
 }

@@ -8,7 +8,7 @@
  * nothing the second time.
  */
 import { parseCalendarDate } from '../periods.js';
-import { ROLES, ROLE_LABELS, type Organisation, type Person, type Role } from '../templates/templates.js';
+import { UNIT_ROLES, ROLE_LABELS, type Organisation, type Person, type Role } from '../templates/templates.js';
 import { personOn, subjectOf } from './roster.js';
 
 /** The template's columns, in order: the Chinese header each cell sits under. */
@@ -43,8 +43,8 @@ const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const letter = (column: ImportColumn) => String.fromCharCode(65 + IMPORT_COLUMNS.indexOf(column));
 
 function roleOf(value: string): Role | undefined {
-  if ((ROLES as readonly string[]).includes(value)) return value as Role;
-  return ROLES.find((r) => ROLE_LABELS[r] === value);
+  if ((UNIT_ROLES as readonly string[]).includes(value)) return value as Role;
+  return UNIT_ROLES.find((r) => ROLE_LABELS[r] === value);
 }
 
 /** Checks every row and, when none is wrong, the plan; otherwise every error found, by row and column. */
@@ -95,7 +95,7 @@ export function planImport(roster: Organisation, rows: ImportRow[], today: strin
     };
     if (roleText) {
       role = roleOf(roleText);
-      if (!role) fail(row, '角色', `「${roleText}」不是本系统的角色，应为 ${ROLES.map((r) => ROLE_LABELS[r]).join('、')} 之一`);
+      if (!role) fail(row, '角色', `「${roleText}」不是本系统的角色，应为 ${UNIT_ROLES.map((r) => ROLE_LABELS[r]).join('、')} 之一`);
       if (!from) fail(row, '开始日期', '填写了角色，须填写开始日期');
       const fromOk = from !== '' && dateOk('开始日期', from);
       const toOk = to !== '' && dateOk('结束日期', to);

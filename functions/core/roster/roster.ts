@@ -20,7 +20,7 @@ export interface Roster {
 
 /** What one change did, for the history: the entity before and after. */
 export interface RosterChange {
-  kind: 'load' | 'add-division' | 'update-division' | 'add-person' | 'update-person' | 'import';
+  kind: 'load' | 'add-division' | 'update-division' | 'add-person' | 'update-person' | 'import' | 'attach-county';
   target: string;
   before?: unknown;
   after?: unknown;

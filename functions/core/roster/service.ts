@@ -1,5 +1,6 @@
 /** The roster routes' core: read the caller's unit's roster, apply one office change, read the history. */
 import { conflict, forbidden, validationError } from '../errors.js';
+import { roleMisfit } from '../templates/catalog.js';
 import { planImport, type ImportRow } from './import.js';
 import { shanghaiDate } from '../periods.js';
 import type { Organisation } from '../templates/templates.js';
@@ -47,6 +48,13 @@ export async function changeRoster(
   const base = await rosterOf(deps, caller);
   const now = deps.now();
   const { org, change } = apply(base, shanghaiDate(now));
+  const misfits = org.people.flatMap((p) =>
+    p.roles.flatMap((r, i) => {
+      const message = roleMisfit(org, r.role);
+      return message ? [{ path: `people.${p.id}.roles.${i}.role`, message }] : [];
+    }),
+  );
+  if (misfits.length) throw validationError('角色与本单位不符', misfits);
   const written = await deps.rosters.write(base, org, change, { by: caller.id, at: now.toISOString(), issuer: caller.issuer ?? '' });
   return { version: written.version, change };
 }

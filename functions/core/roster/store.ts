@@ -25,5 +25,9 @@ export interface RosterStore {
   whoIs(issuer: string, subject: string): Promise<Identity | undefined>;
   /** Every registered unit's id (the monthly job compiles each), read with a Query, never a Scan. */
   units(): Promise<string[]>;
+  /** The units a county oversees today: those whose newest roster names it (a unit has one county). */
+  countyUnits(county: string): Promise<Roster[]>;
+  /** Every county's id (the monthly roll-up compiles each), read with a Query. */
+  counties(): Promise<string[]>;
 }
 

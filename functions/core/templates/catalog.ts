@@ -23,6 +23,13 @@ export interface Catalog {
   obligations: ObligationsFile;
   assessment: AssessmentScheme;
   exampleOrganisation: Organisation;
+  /** The example county (示例县委宣传部) and its two smaller example units; the example organisation is its third. */
+  exampleCounty: ExampleCounty;
+}
+
+export interface ExampleCounty {
+  county: Organisation;
+  units: Organisation[];
 }
 
 /** The statuses of a rectification item (DESIGN §15), in order; the lifecycle in core/rectification is written for these. */
@@ -160,8 +167,21 @@ export function checkOrganisation(org: Organisation, file: string): void {
     if (p.division && !divisions.has(p.division)) fail(file, `people.${i}.division`, `科室「${p.division}」不存在`);
     p.roles.forEach((r, j) => {
       if (r.to && r.to < r.from) fail(file, `people.${i}.roles.${j}.to`, '任职结束日期早于开始日期');
+      const problem = roleMisfit(org, r.role);
+      if (problem) fail(file, `people.${i}.roles.${j}.role`, problem);
     });
   });
+  if (org.kind === 'county' && org.county) fail(file, 'county', '县委宣传部本身不隶属于其他县');
+}
+
+/**
+ * Why a role does not fit the organisation, if it does not: `county` is held only in a county
+ * organisation and nothing else is, so a unit's office can never give county authority.
+ */
+export function roleMisfit(org: Pick<Organisation, 'kind'>, role: Organisation['people'][number]['roles'][number]['role']): string | undefined {
+  if (org.kind === 'county' && role !== 'county') return '县委宣传部的人员只能担任 county（县委宣传部）角色';
+  if (org.kind !== 'county' && role === 'county') return 'county（县委宣传部）角色只能在县委宣传部的名册中设置';
+  return undefined;
 }
 
 /** Reads and checks every template file under `dir`. Throws TemplateError naming the file and field. */
@@ -211,7 +231,19 @@ export function readCatalog(dir: string): Catalog {
   checkObligations(obligations, byId, exampleOrganisation);
   const assessment = parseWith(AssessmentSchemeSchema, readJson(dir, 'assessment.json'), 'assessment.json');
   checkAssessment(assessment, obligations);
-  return { forms, form: (id) => byId.get(id), obligations, assessment, exampleOrganisation };
+  const countyFile = 'county.example.json';
+  const rawCounty = readJson(dir, countyFile) as { county?: unknown; units?: unknown[] };
+  const exampleCounty: ExampleCounty = {
+    county: parseWith(OrganisationSchema, rawCounty.county, `${countyFile} county`),
+    units: (rawCounty.units ?? []).map((u, i) => parseWith(OrganisationSchema, u, `${countyFile} units.${i}`)),
+  };
+  checkOrganisation(exampleCounty.county, `${countyFile} county`);
+  if (exampleCounty.county.kind !== 'county') fail(countyFile, 'county.kind', '应为 county');
+  exampleCounty.units.forEach((u, i) => {
+    checkOrganisation(u, `${countyFile} units.${i}`);
+    if (u.county !== exampleCounty.county.unit.id) fail(countyFile, `units.${i}.county`, `应为 ${exampleCounty.county.unit.id}`);
+  });
+  return { forms, form: (id) => byId.get(id), obligations, assessment, exampleOrganisation, exampleCounty };
 }
 
 const cache = new Map<string, Catalog>();

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { parseCalendarDate } from '../periods.js';
 import { FIELD_TYPES, ROLES } from './vocabulary.js';
 
-export { FIELD_TYPES, ROLES, ROLE_LABELS, type FieldType, type Role } from './vocabulary.js';
+export { FIELD_TYPES, ROLES, UNIT_ROLES, ROLE_LABELS, type FieldType, type Role } from './vocabulary.js';
 
 const key = z.string().regex(/^[a-z][A-Za-z0-9]{0,39}$/, '字段键须为英文小驼峰（字母开头，最多40个字符）');
 const label = z.string().min(1).max(40);
@@ -195,6 +195,10 @@ const id = rosterId;
 export const OrganisationSchema = z.strictObject({
   note: z.string().optional(),
   unit: z.strictObject({ id, name: z.string().min(1).max(60), shortName: z.string().min(1).max(30) }),
+  /** `county` for a county organisation (县委宣传部) that oversees units and files no records itself. */
+  kind: z.literal('county').optional(),
+  /** The county overseeing this unit: one per unit, versioned with the unit's roster (DESIGN §14). */
+  county: id.optional(),
   divisions: z
     .array(
       z.strictObject({

@@ -20,6 +20,8 @@ export class RecordsTable extends dynamodb.Table {
       // The records are the bureau's ledgers: deleting the stack must never delete them.
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: TABLE.ttlAttribute,
+      // The county view's snapshots follow every change from the stream (functions/snapshot-stream.ts).
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const index of TABLE.indexes) {
       this.addGlobalSecondaryIndex({
