@@ -56,6 +56,10 @@ describe('the county pages', () => {
       await page.getByRole('heading', { level: 1, name: /中共XX县XX局党组（示例）/ }).waitFor();
       await page.getByText('意识形态工作专题学习').first().waitFor();
       await page.getByRole('heading', { name: '台账汇编' }).waitFor();
+      // The unit's register is not the county's to open: the matrix's cells lead nowhere.
+      const cells = page.locator(size === 'phone' ? '.person-list .chip' : '.grid-cell');
+      expect(await cells.count()).toBeGreaterThan(0);
+      expect(await page.locator('a[href*="#/records"]').count()).toBe(0);
       expect(await overflows(page), 'nothing wider than the screen').toBe(false);
       await screenshot(page, `county-unit-${size}`);
       await page.context().close();

@@ -52,10 +52,14 @@ const shortPeriod = (label: string) => label.replace(/^\d{4}年/, '').replace(/^
 /** The unit's own rows say 本单位: its full name is in the header. */
 const subjectName = (s: ComplianceRow['subject']) => (s.kind === 'unit' ? '本单位' : s.name);
 
-function Cell({ r }: { r: ComplianceRow }) {
+/** Where a cell leads: the register filtered to it, or nowhere for a reader who has no register (the county). */
+const cellHref = (r: ComplianceRow, linked: boolean) => (linked ? registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) }) : undefined);
+
+function Cell({ r, linked }: { r: ComplianceRow; linked: boolean }) {
   const late = r.late.length > 0;
+  const Tag = linked ? 'a' : 'span';
   return (
-    <a class="grid-cell" href={registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) })}>
+    <Tag class="grid-cell" href={cellHref(r, linked)}>
       <CellContext r={r} />
       {r.cadence === 'event' ? (
         <span class="count">按需记录，已记 {r.done} 件</span>
@@ -67,7 +71,7 @@ function Cell({ r }: { r: ComplianceRow }) {
           </span>
         </>
       )}
-    </a>
+    </Tag>
   );
 }
 
@@ -82,7 +86,7 @@ function grouped(rows: ComplianceRow[]) {
   return byOb;
 }
 
-export function Grid({ report }: { report: ComplianceView }) {
+export function Grid({ report, linked = true }: { report: ComplianceView; linked?: boolean }) {
   const asked = parsePeriod(report.period)!;
   const cols = months(asked);
   return (
@@ -119,7 +123,7 @@ export function Grid({ report }: { report: ComplianceView }) {
                   if (from > at) cells.push(<td key={`gap-${at}`} colSpan={from - at} />);
                   cells.push(
                     <td key={r.period} colSpan={n}>
-                      <Cell r={r} />
+                      <Cell r={r} linked={linked} />
                     </td>,
                   );
                   at = from + n;
@@ -144,7 +148,8 @@ export function Grid({ report }: { report: ComplianceView }) {
 }
 
 /** The phone's view: one card per subject, each obligation with its periods as links. */
-export function PersonList({ report }: { report: ComplianceView }) {
+export function PersonList({ report, linked = true }: { report: ComplianceView; linked?: boolean }) {
+  const Chip = linked ? 'a' : 'span';
   const bySubject = new Map<string, ComplianceRow[]>();
   for (const r of report.rows) bySubject.set(r.subject.id, [...(bySubject.get(r.subject.id) ?? []), r]);
   return (
@@ -163,7 +168,7 @@ export function PersonList({ report }: { report: ComplianceView }) {
                   </span>
                   <span class="chips">
                     {rs.map((r) => (
-                      <a key={r.period} class="chip" href={registerHref({ form: r.form, period: r.period, ...subjectFilter(r.subject) })}>
+                      <Chip key={r.period} class="chip" href={cellHref(r, linked)}>
                         <CellContext r={r} />
                         <span class="muted" aria-hidden="true">{shortPeriod(r.periodLabel)}</span>
                         {r.cadence === 'event' ? (
@@ -176,7 +181,7 @@ export function PersonList({ report }: { report: ComplianceView }) {
                             </span>
                           </>
                         )}
-                      </a>
+                      </Chip>
                     ))}
                   </span>
                 </li>

@@ -88,7 +88,7 @@ export function CountyUnitPage({ route, unit }: PageProps & { unit: string }) {
     <Page title={`${r.data?.unitName ?? unit} · ${r.data?.periodLabel ?? period}`} crumbs={[{ href: `#/?period=${period}`, label: '各单位落实情况' }]}>
       <PeriodPicker value={period} onChange={(p) => (location.hash = `#/county/${unit}?period=${p}`)} />
       <Async r={r} loadingLabel="正在读取落实情况…">
-        {(report) => (desk ? <Grid report={{ ...report, missing: [] }} /> : <PersonList report={{ ...report, missing: [] }} />)}
+        {(report) => (desk ? <Grid report={{ ...report, missing: [] }} linked={false} /> : <PersonList report={{ ...report, missing: [] }} linked={false} />)}
       </Async>
       <section aria-labelledby="ledgers-h" class="stack-sm">
         <h2 id="ledgers-h">台账汇编</h2>
