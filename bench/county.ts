@@ -8,7 +8,7 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { assess } from '../functions/core/compliance/assessment.js';
 import { complianceFor } from '../functions/core/compliance/compliance.js';
-import { rebuildSnapshots, recordsKeepingSnapshots, refresher } from '../functions/core/county/keep-current.js';
+import { rebuildSnapshots, recordsKeepingSnapshots, refresher, refreshesSettled } from '../functions/core/county/keep-current.js';
 import { countyOverview, type CountyReadDeps } from '../functions/core/county/service.js';
 import { readCatalog } from '../functions/core/templates/catalog.js';
 import type { Organisation } from '../functions/core/templates/templates.js';
@@ -140,20 +140,24 @@ const recompute = await measure(async () => {
 // One more record per write, to a unit with a full year, bare and then followed by its refresh.
 const sample = [...data.records(0)][0]!;
 const keeping = recordsKeepingSnapshots(records, refresher(snapDeps));
+/** Each write's answer, and the write with its refresh done (the refresh runs after the answer). */
 async function writes(target: typeof records, tag: string) {
-  const times: number[] = [];
+  const answered: number[] = [];
+  const settled: number[] = [];
   for (let i = 0; i < WRITES; i++) {
     const t = process.hrtime.bigint();
     await target.create({ ...sample, id: `01W${tag}${String(i).padStart(20, '0')}`, unit: unitIds[0]! }, `bench-${tag}-${i}`);
-    times.push(ms(t));
+    answered.push(ms(t));
+    await refreshesSettled();
+    settled.push(ms(t));
   }
-  return pct(times, 50);
+  return { answered: pct(answered, 50), settled: pct(settled, 50) };
 }
 itemsRead = 0;
-const bare = await writes(records, 'B');
+const { answered: bare } = await writes(records, 'B');
 const bareRead = itemsRead / WRITES;
 itemsRead = 0;
-const kept = await writes(keeping, 'K');
+const { answered: keptAnswer, settled: kept } = await writes(keeping, 'K');
 const keptRead = itemsRead / WRITES;
 
 const f = (n: number) => n.toFixed(n < 10 ? 1 : 0);
@@ -163,10 +167,11 @@ console.log(`| --- | --- | --- | --- |`);
 console.log(`| overview for 2026 from snapshots (${REPEAT} runs) | ${f(overview.p50)} | ${f(overview.p95)} | ${overview.read.toLocaleString('en')} |`);
 console.log(`| the same from records: every unit's compliance + assessment (3 runs) | ${f(recompute.p50)} | ${f(recompute.p95)} | ${recompute.read.toLocaleString('en')} |`);
 console.log(`| one record write, bare (${WRITES}) | ${f(bare)} | | ${f(bareRead)} |`);
-console.log(`| one record write + snapshot refresh of its year (${WRITES}) | ${f(kept)} | | ${f(keptRead)} |`);
+console.log(`| one record write with its snapshot kept: the answer (${WRITES}) | ${f(keptAnswer)} | | |`);
+console.log(`| one record write + snapshot refresh of its year done (${WRITES}) | ${f(kept)} | | ${f(keptRead)} |`);
 console.log(
   `ratios: overview reads ${(recompute.read / Math.max(1, overview.read)).toFixed(0)}× fewer items and is ${(recompute.p50 / overview.p50).toFixed(0)}× faster than recomputing; ` +
-    `a write with its refresh costs ${(kept / bare).toFixed(0)}× the bare write; rebuilding all snapshots took ${rebuildS.toFixed(0)} s`,
+    `a write with its refresh costs ${(kept / bare).toFixed(0)}× the bare write (its answer ${(keptAnswer / bare).toFixed(1)}×); rebuilding all snapshots took ${rebuildS.toFixed(0)} s`,
 );
 doc.destroy();
 await store.close();

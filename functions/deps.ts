@@ -37,7 +37,7 @@ import type { CountyReadDeps } from './core/county/service.js';
 import { dynamoAccessLogStore } from './store/access-log.js';
 import { dynamoSnapshotStore } from './store/snapshots.js';
 import type { SnapshotDeps, SnapshotStore } from './core/county/snapshots.js';
-import { recordsKeepingSnapshots, refresher, rostersKeepingSnapshots, scoresKeepingSnapshots } from './core/county/keep-current.js';
+import { recordsKeepingSnapshots, refresher, refreshesSettled, rostersKeepingSnapshots, scoresKeepingSnapshots } from './core/county/keep-current.js';
 import type { RecordStore } from './core/records/record.js';
 import type { ScoreStore } from './core/compliance/assessment.js';
 
@@ -53,6 +53,8 @@ let shared:
       records: RecordStore;
       scores: ScoreStore;
       snapshots: SnapshotStore;
+      /** The snapshots as the county routes read them. */
+      countySnapshots: SnapshotStore;
       /** What a snapshot refresh reads: the stores as they are, without the keeping-current wrappers. */
       snapshotDeps: SnapshotDeps;
       now(): Date;
@@ -71,13 +73,15 @@ function base() {
   const snapshots = dynamoSnapshotStore(doc, config.TABLE_NAME);
   const snapshotDeps: SnapshotDeps = { catalog: loadCatalog(config.templatesDir), records, rosters, snapshots };
   // In Lambda the table's stream keeps the snapshots current (functions/snapshot-stream.ts); on one
-  // machine every write is followed by the refresh here, in process.
+  // machine every write is followed by the refresh here, in process, after it has answered.
   const inline = !config.AWS_LAMBDA_FUNCTION_NAME;
   const refresh = refresher(snapshotDeps);
   shared = {
     config,
     doc,
     now,
+    // A county read on one machine waits for the refreshes in flight, as if the stream had delivered them.
+    countySnapshots: inline ? { ...snapshots, get: async (u: string, p: string) => (await refreshesSettled(), snapshots.get(u, p)), many: async (us: string[], p: string) => (await refreshesSettled(), snapshots.many(us, p)) } : snapshots,
     snapshots,
     snapshotDeps,
     organisations: inline ? rostersKeepingSnapshots(rosters, (u) => snapshots.years(u), refresh, now) : rosters,
@@ -240,6 +244,6 @@ export type CountyDeps = ArchiveDeps & CountyReadDeps;
 export function getCountyDeps(): CountyDeps {
   if (countyDeps) return countyDeps;
   const { config, doc } = base();
-  countyDeps = { ...getArchiveDeps(), rosters: getRosterStore(), accessLog: dynamoAccessLogStore(doc, config.TABLE_NAME), snapshots: base().snapshots };
+  countyDeps = { ...getArchiveDeps(), rosters: getRosterStore(), accessLog: dynamoAccessLogStore(doc, config.TABLE_NAME), snapshots: base().countySnapshots };
   return countyDeps;
 }

@@ -118,7 +118,7 @@ const swept = await sweep(getCompilationDeps(), { markerAgeMs: 0, graceMs: 0 });
 // The county view's snapshots from scratch, after the repairs: what the example records and any
 // change a crash cut short left behind (npm run -s snapshots:rebuild does the same while stopped).
 const { getRosterStore, getSnapshotDeps } = await import('../../functions/deps.js');
-const { rebuildSnapshots } = await import('../../functions/core/county/keep-current.js');
+const { rebuildSnapshots, refreshesSettled } = await import('../../functions/core/county/keep-current.js');
 // A store made before the example county: its example unit is attached now, as a new roster version.
 if (!own && org.county) {
   const { attachToCounty } = await import('../../functions/core/county/attach.js');
@@ -205,6 +205,8 @@ async function stop() {
   const cut = await requests.drain(10_000);
   if (cut) console.error(`stopping: ${cut} requests did not finish within 10 s and were cut`);
   await worker.stop(10_000);
+  // Snapshot refreshes of answered writes finish too (the next start rebuilds them anyway).
+  await Promise.race([refreshesSettled(), new Promise((ok) => setTimeout(ok, 10_000).unref())]);
   rmSync(pidFile, { force: true });
   // An operation the store was still finishing for a client already gone may report the closed
   // database; nothing is left to answer it.

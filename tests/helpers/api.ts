@@ -3,6 +3,7 @@
  * the same HTTP adapter that `npm start` uses on a free loopback port. One per test file, since
  * the handlers read their configuration once per process.
  */
+import { refreshesSettled } from '../../functions/core/county/keep-current.js';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -168,13 +169,15 @@ export async function startTestApi(
       return { job, bytes: Buffer.from(await file.arrayBuffer()) };
     },
     async snapshot() {
-      // A job an earlier test started may still be writing; compare settled tables only.
+      // A job an earlier test started, or a snapshot refresh after an answered write, may still be writing; compare settled tables only.
       await worker.idle();
+      await refreshesSettled();
       const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
       const out = await doc.send(new ScanCommand({ TableName: tableName }));
       return (out.Items ?? []).sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
     },
     async close() {
+      await refreshesSettled();
       await worker.stop(2_000);
       server.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));

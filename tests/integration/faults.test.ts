@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startTestApi, type TestApi } from '../helpers/api.js';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { refreshesSettled } from '../../functions/core/county/keep-current.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy.js';
 import { memberReport } from '../helpers/fixtures.js';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../functions/store/client.js';
@@ -10,6 +11,12 @@ import { keys } from '../../functions/store/keys.js';
 // The handlers reach the store through a proxy that can throttle or cut them off; the test
 // itself reads the store directly, to see exactly what was written.
 let proxy: FaultProxy;
+
+/** A fault counts the requests after it is set: the snapshot refreshes of earlier answered writes must not be among them. */
+const arm = async (f: Fault) => {
+  await refreshesSettled();
+  proxy.set(f);
+};
 let api: TestApi;
 const doc = createDocumentClient({ region: 'local', endpoint: inject('dynamoEndpoint') });
 const rawHead = async (id: string) =>
@@ -29,7 +36,7 @@ const ids = (items: { id: string }[]) => items.map((i) => i.id);
 describe('store faults', () => {
   it('answers throttling with 503 and Retry-After, and writes nothing', async () => {
     const before = await api.snapshot();
-    proxy.set({ kind: 'throttle' });
+    await arm({ kind: 'throttle' });
     const res = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
     const attempts = proxy.seen.length;
     proxy.set({ kind: 'none' });
@@ -46,7 +53,7 @@ describe('store faults', () => {
   it('answers an outage with 503 for reads and writes, and recovers when the store is back', async () => {
     const { body: rec } = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
     const before = await api.snapshot();
-    proxy.set({ kind: 'down' });
+    await arm({ kind: 'down' });
     const read = await api.call('GET', `/api/submissions/${rec.id}`, { as: 'li-na' });
     const write = await api.call('PUT', `/api/submissions/${rec.id}`, { as: 'li-na', body: { data: rec.data, version: 1 } });
     proxy.set({ kind: 'none' });
@@ -59,7 +66,7 @@ describe('store faults', () => {
     const { body: rec } = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
     const data = { ...rec.data, summary: '中断前写入的新版本汇报内容摘要。' };
     // The marker (an update) and the version item get through; the head put after them is cut off.
-    proxy.set({ kind: 'cut-after', pass: 1, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 1, target: 'PutItem' });
     const cut = await api.call('PUT', `/api/submissions/${rec.id}`, { as: 'li-na', body: { data, version: 1 } });
     proxy.set({ kind: 'none' });
     expect(cut.status).toBe(503);
@@ -80,7 +87,7 @@ describe('store faults', () => {
 
   it('lists and counts a create cut off after its version, found through the in-flight index', async () => {
     const body = memberReport({ reportDate: '2026-09-09', summary: '只写入了版本、未写入头部的汇报内容。' });
-    proxy.set({ kind: 'cut-after', pass: 1, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 1, target: 'PutItem' });
     const cut = await api.call('POST', '/api/submissions', { as: 'li-na', body, headers: { 'idempotency-key': 'create-cut-after-version' } });
     proxy.set({ kind: 'none' });
     expect(cut.status).toBe(503);
@@ -99,7 +106,7 @@ describe('store faults', () => {
     const { body: rec } = await api.call('POST', '/api/submissions', { as: 'li-na', body: memberReport() });
     const data = { ...rec.data, summary: '从未写入的修改内容，不应出现在任何地方。' };
     // Only the marker gets through: the version item is cut off.
-    proxy.set({ kind: 'cut-after', pass: 0, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 0, target: 'PutItem' });
     const cut = await api.call('PUT', `/api/submissions/${rec.id}`, { as: 'li-na', body: { data, version: 1 } });
     proxy.set({ kind: 'none' });
     expect(cut.status).toBe(503);
@@ -120,7 +127,7 @@ describe('store faults', () => {
   it('lets a client retry a create that was cut off, with one record as the result', async () => {
     const headers = { 'idempotency-key': 'cut-off-create' };
     const body = memberReport({ reportDate: '2026-08-08' });
-    proxy.set({ kind: 'cut-after', pass: 1, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 1, target: 'PutItem' });
     const first = await api.call('POST', '/api/submissions', { as: 'wang-qiang', body: { ...body, data: { ...body.data, reporter: 'wang-qiang' } }, headers });
     proxy.set({ kind: 'none' });
     expect(first.status).toBe(503);
@@ -141,7 +148,7 @@ describe('logs', () => {
     const secret = '只在记录里出现的内容甲乙丙';
     const token = await api.token('li-na');
     try {
-      proxy.set({ kind: 'throttle' });
+      await arm({ kind: 'throttle' });
       const res = await api.call('POST', '/api/submissions', {
         body: memberReport({ summary: `${secret}，用于检查日志。` }),
         headers: { authorization: `Bearer ${token}` },

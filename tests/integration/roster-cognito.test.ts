@@ -14,7 +14,8 @@ import { dynamoOrganisationStore } from '../../functions/store/organisation.js';
 import { LOCAL_ISSUER } from '../../infra/local/jwt.js';
 import { exampleOrg, FIXED_NOW, startTestApi, type TestApi } from '../helpers/api.js';
 import { COGNITO_TEST_CREDENTIALS, startLocalCognito, type LocalCognito } from '../helpers/cognito.js';
-import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
+import { refreshesSettled } from '../../functions/core/county/keep-current.js';
+import { startFaultProxy, type Fault, type FaultProxy } from '../helpers/fault-proxy.js';
 
 const UNIT = exampleOrg().unit.id;
 const TODAY = '2026-11-28';
@@ -22,6 +23,12 @@ const NEXT_DAY = new Date('2026-11-28T16:00:00.000Z');
 
 let cognito: LocalCognito;
 let proxy: FaultProxy;
+
+/** A fault counts the requests after it is set: the snapshot refreshes of earlier answered writes must not be among them. */
+const arm = async (f: Fault) => {
+  await refreshesSettled();
+  proxy.set(f);
+};
 let api: TestApi;
 let doc: ReturnType<typeof createDocumentClient>;
 beforeAll(async () => {
@@ -102,7 +109,7 @@ describe('adding a person with Cognito', () => {
 
   it('makes one account when the roster write fails after the invitation and the office tries again', async () => {
     const body = { version: await version(), ...person('lu-yan', { email: 'lu.yan@example.org' }) };
-    proxy.set({ kind: 'cut-after', pass: 0, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 0, target: 'PutItem' });
     const failed = await api.call('POST', '/api/roster/people', { as: 'sun-li', body });
     expect(failed.status).toBe(503);
     proxy.set({ kind: 'none' });
@@ -122,7 +129,7 @@ describe('adding a person with Cognito', () => {
 
   it('does not take over an account that an earlier attempt made for another contact', async () => {
     const body = { version: await version(), ...person('tang-xin', { email: 'tang.old@example.org' }) };
-    proxy.set({ kind: 'cut-after', pass: 0, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 0, target: 'PutItem' });
     expect((await api.call('POST', '/api/roster/people', { as: 'sun-li', body })).status).toBe(503);
     proxy.set({ kind: 'none' });
     const again = await api.call('POST', '/api/roster/people', { as: 'sun-li', body: { ...body, email: 'tang.new@example.org' } });
@@ -152,7 +159,7 @@ describe('marking a person left with Cognito', () => {
     const added = await api.call('POST', '/api/roster/people', { as: 'sun-li', body: { version: await version(), ...person('fang-yi', { email: 'fang.yi@example.org' }) } });
     expect(added.status).toBe(201);
     const body = { version: await version(), left: TODAY };
-    proxy.set({ kind: 'cut-after', pass: 0, target: 'PutItem' });
+    await arm({ kind: 'cut-after', pass: 0, target: 'PutItem' });
     expect((await api.call('PUT', '/api/roster/people/fang-yi', { as: 'sun-li', body })).status).toBe(503);
     proxy.set({ kind: 'none' });
     // Closed early, never open late: the account is off while the roster still has the person.

@@ -15,15 +15,43 @@ export type Refresh = (unit: string, years: (number | undefined)[]) => Promise<v
 
 const yearOf = (date: string | undefined) => (date ? Number(date.slice(0, 4)) : undefined);
 
-/** A refresh that logs rather than throws. */
+const queues = new Map<string, { years: Set<number>; run: Promise<void> }>();
+
+/**
+ * A refresh that runs after the write has answered, at most one at a time per unit: years asked for
+ * while one runs are folded into the next, so a burst of writes costs a few recomputes instead of
+ * one each, and a save never waits on its unit's records being read again. It logs rather than throws.
+ */
 export function refresher(deps: SnapshotDeps, log: (line: Record<string, unknown>) => void = (l) => console.error(JSON.stringify(l))): Refresh {
-  return async (unit, years) => {
-    try {
-      await refreshSnapshots(deps, unit, years.filter((y): y is number => y !== undefined));
-    } catch (err) {
-      log({ level: 'error', msg: 'snapshot refresh failed', unit, years, error: (err as Error).message });
+  const drain = async (unit: string, q: { years: Set<number> }) => {
+    await Promise.resolve(); // let the caller's own writes of this turn join the first run
+    while (q.years.size > 0) {
+      const years = [...q.years];
+      q.years.clear();
+      try {
+        await refreshSnapshots(deps, unit, years);
+      } catch (err) {
+        log({ level: 'error', msg: 'snapshot refresh failed', unit, years, error: (err as Error).message });
+      }
     }
+    queues.delete(unit); // no await since the loop's last check: nothing can have been added
   };
+  return (unit, years) => {
+    let q = queues.get(unit);
+    if (!q) {
+      const fresh = { years: new Set<number>(), run: Promise.resolve() };
+      fresh.run = drain(unit, fresh);
+      queues.set(unit, fresh);
+      q = fresh;
+    }
+    for (const y of years) if (y !== undefined) q.years.add(y);
+    return q.run;
+  };
+}
+
+/** Resolves once no refresh is pending in this process: a local county read waits on it, so it sees the writes already answered. */
+export async function refreshesSettled(): Promise<void> {
+  while (queues.size > 0) await Promise.all([...queues.values()].map((q) => q.run));
 }
 
 export function recordsKeepingSnapshots(records: RecordStore, refresh: Refresh): RecordStore {
@@ -31,14 +59,14 @@ export function recordsKeepingSnapshots(records: RecordStore, refresh: Refresh):
     ...records,
     async create(state, requestHash) {
       const out = await records.create(state, requestHash);
-      await refresh(state.unit, [yearOf(state.date)]);
+      void refresh(state.unit, [yearOf(state.date)]);
       return out;
     },
     async append(next, change, reason) {
       // The head before the change: an edit that moves the date to another year changes both years.
       const before = await records.get(next.id);
       const moved = await records.append(next, change, reason);
-      await refresh(next.unit, [yearOf(next.date), yearOf(before?.date)]);
+      void refresh(next.unit, [yearOf(next.date), yearOf(before?.date)]);
       return moved;
     },
   };
@@ -49,14 +77,15 @@ export function scoresKeepingSnapshots(scores: ScoreStore, refresh: Refresh): Sc
     ...scores,
     async add(unit, entry) {
       await scores.add(unit, entry);
-      await refresh(unit, [yearOf(entry.period)]);
+      void refresh(unit, [yearOf(entry.period)]);
     },
   };
 }
 
 /** A roster change can change who owes what (members, divisions): every year the unit has snapshots of, and this one. */
 export function rostersKeepingSnapshots(rosters: RosterStore, years: (unit: string) => Promise<number[]>, refresh: Refresh, now: () => Date): RosterStore {
-  const all = async (unit: string) => refresh(unit, [...(await years(unit)), yearOf(shanghaiDate(now()))]);
+  // Which years is one small read, waited for so the refresh is queued before the write answers.
+  const all = async (unit: string) => void refresh(unit, [...(await years(unit)), yearOf(shanghaiDate(now()))]);
   return {
     ...rosters,
     async putIfAbsent(org, issuer, by) {
