@@ -19,8 +19,10 @@ describe('a job whose worker dies', () => {
     const job = await dying.waitForJob(started.headers.get('location')!, 'sun-li');
     expect(job).toMatchObject({ status: 'failed', attempts: 2 });
     expect(job.error).toContain('两次意外中断');
-    expect(job.compilation?.status).toBe('failed');
+    // The job is marked failed first (the one conditional write that decides it), then its compilation.
     await dying.worker.idle();
+    const settled = await dying.call('GET', started.headers.get('location')!, { as: 'sun-li' });
+    expect(settled.body.compilation?.status).toBe('failed');
     const tmp = join(dying.blobDir, '.tmp');
     expect(existsSync(tmp) ? readdirSync(tmp).filter((d) => readdirSync(join(tmp, d)).length) : []).toEqual([]);
     // The period is free again for the next request.
