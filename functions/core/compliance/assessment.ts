@@ -107,28 +107,7 @@ export function assess(
     let computedDeduction: number | null = null;
     if (item.method === 'per-missing') computedDeduction = round2(Math.min(item.cap ?? item.standard, missed * item.deduction!));
     else if (item.method === 'all-or-nothing') computedDeduction = missed > 0 ? item.standard : 0;
-    const named = (e: ScoreEntry) => ({ ...e, byName: findPerson(org, e.by)?.name ?? e.by });
-    const entry = latest.get(item.id);
-    const override = entry && entry.score !== null ? named(entry) : undefined;
-    const score = override ? override.score : computedDeduction === null ? null : round2(item.standard - computedDeduction);
-    return {
-      id: item.id,
-      category: item.category,
-      content: item.content,
-      standard: item.standard,
-      criteria: item.criteria,
-      method: item.method,
-      obligation: item.obligation,
-      missed,
-      pending,
-      computedDeduction,
-      deduction: score === null ? null : round2(item.standard - score),
-      score,
-      reasons: override ? [...reasons, `办公室评定：${override.reason}（${override.byName}）`] : reasons,
-      evidence: [...new Set(rows.flatMap((r) => r.records))],
-      override,
-      history: entries.filter((e) => e.itemId === item.id).map(named),
-    };
+    return scoredLine(item, { missed, pending, computedDeduction, reasons, evidence: [...new Set(rows.flatMap((r) => r.records))] }, entries, latest, org);
   });
   return {
     unit: report.unit,
@@ -156,10 +135,21 @@ function rectificationLine(item: AssessmentItem, facts: RectificationFacts, entr
   if (counted.length) reasons.push(`${overdueOnly ? '逾期未整改' : '期末未销号'}的问题 ${counted.length} 项：${numbersOf(counted)}`);
   if (pending) reasons.push(`尚未销号：${pending} 项，期满前不扣分`);
   const computedDeduction = round2(Math.min(item.cap ?? item.standard, counted.length * item.deduction!));
+  return scoredLine(item, { missed: counted.length, pending, computedDeduction, reasons, evidence: counted.map((i) => i.id) }, entries, latest, org);
+}
+
+/** One line of the sheet from what was computed for it, the office's latest score overriding it (with its reason kept). */
+function scoredLine(
+  item: AssessmentItem,
+  c: { missed: number; pending: number; computedDeduction: number | null; reasons: string[]; evidence: string[] },
+  entries: ScoreEntry[],
+  latest: Map<string, ScoreEntry>,
+  org: Organisation,
+): AssessmentLine {
   const named = (e: ScoreEntry) => ({ ...e, byName: findPerson(org, e.by)?.name ?? e.by });
   const entry = latest.get(item.id);
   const override = entry && entry.score !== null ? named(entry) : undefined;
-  const score = override ? override.score! : round2(item.standard - computedDeduction);
+  const score = override ? override.score : c.computedDeduction === null ? null : round2(item.standard - c.computedDeduction);
   return {
     id: item.id,
     category: item.category,
@@ -167,13 +157,14 @@ function rectificationLine(item: AssessmentItem, facts: RectificationFacts, entr
     standard: item.standard,
     criteria: item.criteria,
     method: item.method,
-    missed: counted.length,
-    pending,
-    computedDeduction,
-    deduction: round2(item.standard - score),
+    obligation: item.obligation,
+    missed: c.missed,
+    pending: c.pending,
+    computedDeduction: c.computedDeduction,
+    deduction: score === null ? null : round2(item.standard - score),
     score,
-    reasons: override ? [...reasons, `办公室评定：${override.reason}（${override.byName}）`] : reasons,
-    evidence: counted.map((i) => i.id),
+    reasons: override ? [...c.reasons, `办公室评定：${override.reason}（${override.byName}）`] : c.reasons,
+    evidence: c.evidence,
     override,
     history: entries.filter((e) => e.itemId === item.id).map(named),
   };
